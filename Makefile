@@ -1,0 +1,57 @@
+# customer360 — two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+
+export CUSTOMER360_RAW_DIR ?= $(CURDIR)/data/demo/raw
+export CUSTOMER360_TRUTH_DIR ?= $(CURDIR)/data/demo/truth
+export CUSTOMER360_DUCKDB_PATH ?= $(CURDIR)/warehouse/customer360.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+DEMO_PEOPLE ?= 10000
+DEMO_SEED ?= 42
+
+.PHONY: run test setup lint lock clean demo-data
+
+# Virtual environment with the locked dependency set; re-done only when the lock or pyproject changes.
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo-data: setup
+	@if [ ! -d "$(CUSTOMER360_RAW_DIR)" ]; then \
+		$(BIN)/customer360 generate --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) \
+			--out "$(CUSTOMER360_RAW_DIR)" --truth "$(CUSTOMER360_TRUTH_DIR)"; \
+	fi
+
+# Main job on the embedded demo data: generate if absent, dbt build, summary.
+run: demo-data
+	$(BIN)/customer360 run
+
+# The whole suite: pytest (unit + integration on generated data), sqlfluff, ruff.
+test: setup
+	$(BIN)/pytest
+	$(MAKE) lint
+
+lint: setup
+	$(BIN)/ruff check scripts tests/python
+	$(BIN)/ruff format --check scripts tests/python
+	$(BIN)/sqlfluff lint models macros tests analyses
+
+# Re-resolve the full pinned dependency set from pyproject.toml (needs the Python index).
+lock:
+	$(PYTHON) -m venv /tmp/customer360-lock-venv
+	/tmp/customer360-lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	/tmp/customer360-lock-venv/bin/uv pip compile --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+
+clean:
+	rm -rf $(VENV) target dbt_packages logs warehouse data/demo

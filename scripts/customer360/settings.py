@@ -1,0 +1,40 @@
+"""Where things live: every path comes from an environment variable with a default under the repo."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_RAW_DIR = PROJECT_DIR / "data" / "demo" / "raw"
+DEFAULT_TRUTH_DIR = PROJECT_DIR / "data" / "demo" / "truth"
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "customer360.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths of one pipeline run."""
+
+    project_dir: Path
+    raw_dir: Path
+    truth_dir: Path
+    warehouse: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read CUSTOMER360_RAW_DIR, CUSTOMER360_TRUTH_DIR and CUSTOMER360_DUCKDB_PATH."""
+        return cls(
+            project_dir=PROJECT_DIR,
+            raw_dir=Path(os.environ.get("CUSTOMER360_RAW_DIR", DEFAULT_RAW_DIR)),
+            truth_dir=Path(os.environ.get("CUSTOMER360_TRUTH_DIR", DEFAULT_TRUTH_DIR)),
+            warehouse=Path(os.environ.get("CUSTOMER360_DUCKDB_PATH", DEFAULT_WAREHOUSE)),
+        )
+
+    def environ(self) -> dict[str, str]:
+        """The variables dbt's profiles.yml and sources read."""
+        return {
+            "CUSTOMER360_RAW_DIR": str(self.raw_dir),
+            "CUSTOMER360_DUCKDB_PATH": str(self.warehouse),
+            "DBT_PROFILES_DIR": str(self.project_dir),
+        }
