@@ -1,0 +1,71 @@
+{#-
+    Turn every declared raw table into a view in the `raw` schema.
+
+    The raw folder comes from CUSTOMER360_RAW_DIR; a table lives at <raw_dir>/<source>/<table>.parquet
+    or .csv. Every declared column is exposed as text (staging types it), plus the file name and the
+    1-based row number so a quarantined row can be traced back to its line. A column the file lacks
+    is null; a file that is absent yields an empty view and a warning, so a company that exports
+    only some systems can still build.
+-#}
+{% macro register_raw_sources() %}
+    {%- if execute -%}
+        {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
+        {%- do run_query('create schema if not exists raw') -%}
+        {%- for node in graph.sources.values() | selectattr('schema', 'equalto', 'raw') -%}
+            {%- do run_query(raw_source_view_sql(node, raw_dir)) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select 1
+{% endmacro %}
+
+
+{% macro raw_source_view_sql(node, raw_dir) %}
+    {{ return(adapter.dispatch('raw_source_view_sql', 'customer360')(node, raw_dir)) }}
+{% endmacro %}
+
+
+{% macro default__raw_source_view_sql(node, raw_dir) %}
+    {%- set stem = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name -%}
+    {%- set found = run_query("select file from glob('" ~ stem ~ ".parquet') union all select file from glob('" ~ stem ~ ".csv')") -%}
+    {%- set declared = node.columns.keys() | list -%}
+    {%- set view = 'raw.' ~ node.identifier -%}
+    {%- if found.rows | length == 0 -%}
+        {{ log('WARNING: raw file ' ~ stem ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
+        create or replace view {{ view }} as
+        select
+            {% for column in declared -%}
+            cast(null as varchar) as {{ column }},
+            {% endfor -%}
+            cast(null as varchar) as _source_file,
+            cast(null as bigint) as _source_row
+        where false
+    {%- else -%}
+        {%- set path = found.rows[0][0] -%}
+        {%- if path.endswith('.parquet') -%}
+            {%- set reader = "read_parquet('" ~ path ~ "', file_row_number = true)" -%}
+            {%- set row_number = 'file_row_number + 1' -%}
+        {%- else -%}
+            {#- DuckDB scans a CSV in file order (preserve_insertion_order), so this is the data line number. -#}
+            {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
+            {%- set row_number = 'row_number() over ()' -%}
+        {%- endif -%}
+        {%- set present = run_query('select column_name from (describe select * from ' ~ reader ~ ')').columns[0].values() | list -%}
+        {%- set missing = declared | reject('in', present) | list -%}
+        {%- if missing -%}
+            {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
+        {%- endif -%}
+        create or replace view {{ view }} as
+        select
+            {% for column in declared -%}
+            {% if column in present %}cast({{ adapter.quote(column) }} as varchar){% else %}cast(null as varchar){% endif %} as {{ column }},
+            {% endfor -%}
+            '{{ path }}' as _source_file,
+            {{ row_number }} as _source_row
+        from {{ reader }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro spark__raw_source_view_sql(node, raw_dir) %}
+    {{ exceptions.raise_compiler_error('Registering raw files on Spark is not implemented yet (planned with the Spark target); point sources at existing Spark tables instead.') }}
+{% endmacro %}

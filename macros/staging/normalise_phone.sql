@@ -1,0 +1,38 @@
+{#- Calling code and trunk prefix per country for numbers written without a country code. -#}
+{% macro phone_country_rules() %}
+    {{ return({
+        'GB': {'calling_code': '44', 'trunk': '0'},
+        'IE': {'calling_code': '353', 'trunk': '0'},
+        'FR': {'calling_code': '33', 'trunk': '0'},
+        'DE': {'calling_code': '49', 'trunk': '0'},
+        'NL': {'calling_code': '31', 'trunk': '0'},
+        'ES': {'calling_code': '34', 'trunk': ''},
+        'US': {'calling_code': '1', 'trunk': '1'},
+    }) }}
+{% endmacro %}
+
+
+{#- Phone number in E.164 (+<country code><number>), or null when it cannot be one.
+    "+44 (0) 7700 900123", "0044 7700 900123", "07700 900123" and "7700900123" all become
+    +447700900123 with the default country GB (var default_phone_country). -#}
+{% macro normalise_phone(expression, country=none) -%}
+    {%- set candidate = e164_candidate(expression, country) -%}
+    case when {{ regex_matches(candidate, '^[+][1-9][0-9]{7,14}$') }} then {{ candidate }} end
+{%- endmacro %}
+
+
+{#- The number rewritten with a country code, before validation: keep an explicit +code, turn a 00
+    prefix into +, replace the national trunk prefix by the default country's calling code. -#}
+{% macro e164_candidate(expression, country=none) -%}
+    {%- set rules = phone_country_rules()[country or var('default_phone_country')] -%}
+    {%- set text = "replace(trim(" ~ expression ~ "), '(0)', '')" -%}
+    {%- set digits = regex_replace_all(text, '[^0-9]', '') -%}
+    (case
+        when {{ text }} like '+%' then '+' || {{ digits }}
+        when {{ digits }} like '00%' then '+' || substr({{ digits }}, 3)
+        {% if rules.trunk -%}
+        when {{ digits }} like '{{ rules.trunk }}%' then '+{{ rules.calling_code }}' || substr({{ digits }}, {{ rules.trunk | length + 1 }})
+        {% endif -%}
+        else '+{{ rules.calling_code }}' || {{ digits }}
+    end)
+{%- endmacro %}

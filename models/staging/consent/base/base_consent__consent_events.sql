@@ -1,0 +1,47 @@
+with
+
+source as (
+    select * from {{ source('consent', 'consent_events') }}
+),
+
+typed as (
+    select
+        _source_file,
+        _source_row,
+        {{ raw_record_json('consent', 'consent_events') }} as raw_record,
+        {{ clean_text('consent_event_id') }} as consent_event_id,
+        lower({{ clean_text('identifier_type') }}) as identifier_type,
+        {{ clean_text('identifier_value') }} as identifier_value,
+        lower({{ clean_text('purpose') }}) as purpose,
+        lower({{ clean_text('channel') }}) as channel,
+        lower({{ clean_text('action') }}) as consent_action,
+        lower({{ clean_text('source') }}) as capture_source,
+        {{ parse_timestamp('occurred_at') }} as occurred_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ identifier_normalised('identifier_type', 'identifier_value') }} as identifier_normalised,
+        {{ duplicate_rank('consent_event_id') }} as key_rank
+    from typed
+),
+
+reasoned as (
+    select
+        *,
+        {{ reasons([
+            ('consent_event_id is null', 'missing consent_event_id'),
+            ('consent_event_id is not null and key_rank > 1', 'duplicate consent_event_id: the first row is kept'),
+            ('occurred_at is null', 'missing or unparseable occurred_at'),
+            ('identifier_normalised is null', 'missing or invalid identifier'),
+            ("consent_action not in ('granted', 'withdrawn') or consent_action is null", 'unknown action'),
+            ("purpose not in ('marketing', 'profiling', 'personalisation') or purpose is null", 'unknown purpose'),
+            ("channel not in ('email', 'sms', 'phone', 'push') or channel is null", 'unknown channel'),
+        ]) }} as quarantine_reason,
+        cast(null as varchar) as data_issues
+    from checked
+)
+
+select * from reasoned

@@ -1,0 +1,22 @@
+with
+
+consent_events as (
+    select * from {{ ref('base_consent__consent_events') }}
+),
+
+usable as (
+    select
+        consent_event_id,
+        identifier_type,
+        identifier_normalised,
+        purpose,
+        channel,
+        consent_action,
+        capture_source,
+        occurred_at,
+        _source_row
+    from consent_events
+    where quarantine_reason is null
+)
+
+select * from usable

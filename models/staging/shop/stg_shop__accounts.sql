@@ -1,0 +1,25 @@
+with
+
+accounts as (
+    select * from {{ ref('base_shop__accounts') }}
+),
+
+usable as (
+    select
+        shop_account_id,
+        email,
+        email_canonical,
+        first_name,
+        first_name_normalised,
+        last_name,
+        last_name_normalised,
+        phone_e164,
+        postcode,
+        created_at,
+        data_issues,
+        _source_row
+    from accounts
+    where quarantine_reason is null
+)
+
+select * from usable

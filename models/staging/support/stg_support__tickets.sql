@@ -1,0 +1,27 @@
+with
+
+tickets as (
+    select * from {{ ref('base_support__tickets') }}
+),
+
+usable as (
+    select
+        ticket_id,
+        email,
+        email_canonical,
+        phone_e164,
+        customer_name,
+        customer_name_normalised,
+        contact_channel,
+        category,
+        ticket_status,
+        satisfaction_score,
+        created_at,
+        resolved_at,
+        data_issues,
+        _source_row
+    from tickets
+    where quarantine_reason is null
+)
+
+select * from usable
