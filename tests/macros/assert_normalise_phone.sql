@@ -1,0 +1,33 @@
+-- Phone numbers in the formats people type, to E.164 with default country GB; junk becomes null.
+with
+
+cases as (
+    select * from (
+        values
+        ('07700 900123', '+447700900123'),
+        ('07700900123', '+447700900123'),
+        ('+44 7700 900123', '+447700900123'),
+        ('+447700900123', '+447700900123'),
+        ('0044 7700 900123', '+447700900123'),
+        ('(07700) 900-123', '+447700900123'),
+        ('+44 (0) 7700 900123', '+447700900123'),
+        ('7700900123', '+447700900123'),
+        ('+33 6 12 34 56 78', '+33612345678'),
+        ('0000000000', null),
+        ('12345', null),
+        ('call me', null),
+        ('', null),
+        (null, null)
+    ) as t (input_value, expected)
+),
+
+results as (
+    select
+        input_value,
+        expected,
+        {{ normalise_phone('input_value') }} as actual
+    from cases
+)
+
+select * from results
+where actual is distinct from expected
