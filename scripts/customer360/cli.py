@@ -27,6 +27,14 @@ def _run(args: argparse.Namespace) -> int:
     return run_pipeline(settings.Settings.from_env(), full_refresh=args.full_refresh)
 
 
+def _benchmark(args: argparse.Namespace) -> int:
+    from .benchmark import run_benchmark
+
+    sizes = [int(size) for size in args.people.split(",")]
+    run_benchmark(sizes, Path(args.workdir), args.seed, keep=args.keep, write=not args.no_record)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands and their options; `customer360 <command> --help` explains each."""
     parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
@@ -46,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="dbt build on the configured raw folder, then print a summary")
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     run.set_defaults(func=_run)
+
+    bench = sub.add_parser("benchmark", help="time generate + dbt build at several sizes (not a test)")
+    bench.add_argument("--people", default="10000,100000,1000000", help="comma-separated sizes")
+    bench.add_argument("--seed", type=int, default=1)
+    bench.add_argument("--workdir", default="/tmp/customer360-benchmark", help="scratch folder for data")
+    bench.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
+    bench.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    bench.set_defaults(func=_benchmark)
     return parser
 
 

@@ -16,7 +16,7 @@ cases as (
         ('mary.jones@gmail', null, null),
         ('', null, null),
         (null, null, null)
-    ) as t (input_value, expected_normalised, expected_canonical)
+    ) as t (input_value, expected_normalised, expected_canonical)  -- noqa: AL05
 ),
 
 results as (

@@ -11,7 +11,7 @@ cases as (
         ('O''Connor', 'o''connor'),
         ('   ', null),
         (null, null)
-    ) as t (input_value, expected)
+    ) as t (input_value, expected)  -- noqa: AL05
 ),
 
 results as (

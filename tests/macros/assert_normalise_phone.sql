@@ -18,7 +18,7 @@ cases as (
         ('call me', null),
         ('', null),
         (null, null)
-    ) as t (input_value, expected)
+    ) as t (input_value, expected)  -- noqa: AL05
 ),
 
 results as (

@@ -12,7 +12,7 @@ date_cases as (
         ('19850101x', null),
         ('unknown', null),
         (null, null)
-    ) as t (input_value, expected)
+    ) as t (input_value, expected)  -- noqa: AL05
 ),
 
 timestamp_cases as (
@@ -22,7 +22,7 @@ timestamp_cases as (
         ('2024-13-45 25:61:00', null),
         ('N/A', null),
         ('31/31/2024', null)
-    ) as t (input_value, expected)
+    ) as t (input_value, expected)  -- noqa: AL05
 ),
 
 date_results as (

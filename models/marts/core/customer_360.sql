@@ -30,10 +30,10 @@ person_records as (
         row_number() over (
             partition by assignments.person_id
             order by
-                case when records.first_name is not null and records.last_name is not null then 0 else 1 end,
+                case when records.first_name is not null and records.last_name is not null then 0 else 1 end asc,
                 records.observed_at desc nulls last,
-                case records.source_system when 'crm' then 0 when 'shop' then 1 else 2 end,
-                records.record_key
+                case records.source_system when 'crm' then 0 when 'shop' then 1 else 2 end asc,
+                records.record_key asc
         ) as profile_rank
     from records
     inner join assignments on records.record_key = assignments.record_key
@@ -90,9 +90,19 @@ store_persons as (
 ),
 
 purchases as (
-    select person_id, ordered_at as purchased_at, total_amount, 'web' as channel from web_order_persons
+    select
+        person_id,
+        ordered_at as purchased_at,
+        total_amount,
+        'web' as channel
+    from web_order_persons
     union all
-    select person_id, transacted_at as purchased_at, total_amount, 'store' as channel from store_persons
+    select
+        person_id,
+        transacted_at as purchased_at,
+        total_amount,
+        'store' as channel
+    from store_persons
 ),
 
 commerce as (

@@ -71,13 +71,11 @@ def _build_tables(world: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, 
     tables["support/tickets"] = engagement_sources.support_tickets(world)
     tables["consent/consent_events"] = consent_sources.consent_events(world, unsubscribes)
     tables["consent/erasure_requests"] = consent_sources.erasure_requests(world)
-    spend = pd.concat(
-        [orders[["_person", "total_amount"]], tables["pos/transactions"][["_person", "total_amount"]]]
-    )
+    spend = pd.concat([orders[["_person", "total_amount"]], tables["pos/transactions"][["_person", "total_amount"]]])
     latent = latent.merge(
-        spend.groupby("_person")["total_amount"].agg(["count", "sum"]).rename(
-            columns={"count": "purchases", "sum": "total_spend"}
-        ),
+        spend.groupby("_person")["total_amount"]
+        .agg(["count", "sum"])
+        .rename(columns={"count": "purchases", "sum": "total_spend"}),
         left_on="person_index",
         right_index=True,
         how="left",
@@ -95,7 +93,10 @@ def _truth_persons(world: World, latent: pd.DataFrame, erased: np.ndarray) -> pd
             "last_name": people["last_name"],
             "birth_date": people["birth_date"].to_numpy().astype("datetime64[D]"),
             "email": people["email"],
+            "new_email": people["new_email"],
+            "shared_email": people["shared_email"],
             "mobile_national": people["mobile"],
+            "landline_national": people["landline"],
             "household_id": people["household_id"],
             "is_erased": np.isin(people["person_index"].to_numpy(), erased),
         }

@@ -11,7 +11,7 @@ class PurchaseProcess:
     """Population parameters of the latent purchase process (BG/NBD counts, Gamma-Gamma spend).
 
     Each buyer draws a weekly purchase rate ``lambda ~ Gamma(r, alpha)`` (shape r, rate alpha) and a
-    dropout probability ``p ~ Beta(a, b)``; after every purchase (the first included) they become
+    dropout probability ``p ~ Beta(a, b)``; after every repeat purchase (not the first) they become
     inactive for good with probability p, otherwise the next purchase follows after an
     ``Exponential(lambda)`` gap. Each order value is ``Gamma(spend_p, nu)`` with a personal
     ``nu ~ Gamma(spend_q, spend_gamma)``. These are the assumptions of Fader, Hardie & Lee (2005)

@@ -24,12 +24,12 @@ class TableDefects:
 
 DEFECTS: dict[str, TableDefects] = {
     "crm/contacts": TableDefects(
-        "contact_id", (("invalid_email", "email"), ("invalid_date", "birth_date")), version_column="updated_at"
+        "contact_id",
+        (("invalid_email", "email"), ("invalid_date", "birth_date")),
+        version_column="updated_at",
     ),
     "shop/accounts": TableDefects("account_id", (("invalid_email", "email"),)),
-    "shop/orders": TableDefects(
-        "order_id", (("invalid_timestamp", "ordered_at"), ("negative_amount", "total_amount"))
-    ),
+    "shop/orders": TableDefects("order_id", (("invalid_timestamp", "ordered_at"), ("negative_amount", "total_amount"))),
     "shop/order_lines": TableDefects("order_line_id", (("negative_amount", "unit_price"),)),
     "pos/transactions": TableDefects(
         "transaction_id", (("invalid_timestamp", "transacted_at"), ("negative_amount", "total_amount"))
@@ -38,9 +38,7 @@ DEFECTS: dict[str, TableDefects] = {
     "marketing/email_events": TableDefects(
         "event_id", (("invalid_timestamp", "occurred_at"), ("invalid_email", "email"))
     ),
-    "support/tickets": TableDefects(
-        "ticket_id", (("invalid_timestamp", "created_at"), ("invalid_email", "email"))
-    ),
+    "support/tickets": TableDefects("ticket_id", (("invalid_timestamp", "created_at"), ("invalid_email", "email"))),
     "consent/consent_events": TableDefects("consent_event_id", (("invalid_timestamp", "occurred_at"),)),
 }
 
@@ -80,7 +78,9 @@ def inject(name: str, table: pd.DataFrame, rate: float, rng: np.random.Generator
             for v, u in zip(table[column].to_numpy()[rows], draws, strict=True)
         ]
         truth.append(pd.DataFrame({"row_index": rows, "record_id": original_ids, "defect": kind, "column": column}))
-    clean = np.setdiff1d(np.arange(len(table)), damaged)
+    is_damaged = np.zeros(len(table), bool)
+    is_damaged[damaged] = True
+    clean = np.flatnonzero(~is_damaged)
     copies = rng.choice(clean, size=int((kind_of == 1).sum()), replace=False) if len(clean) else clean[:0]
     copy = table.iloc[copies].copy()
     if spec.version_column is not None:

@@ -85,8 +85,8 @@ def web_events(world: World) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": ids("E", np.arange(len(session)) + 1, 10),
-            "cookie_id": devices["cookie_id"].to_numpy()[sessions["device"].to_numpy()[session]],
-            "session_id": sessions["session_id"].to_numpy()[session],
+            "cookie_id": devices["cookie_id"].array.take(sessions["device"].to_numpy()[session]),
+            "session_id": sessions["session_id"].array.take(session),
             "user_id": user_id,
             "email": email,
             "event_type": event_type,

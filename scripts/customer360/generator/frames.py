@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 SECONDS_PER_WEEK = 7 * 86_400
 
 
-def ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
-    """Zero-padded identifiers such as C00001234, built in Arrow (fast at tens of millions of rows)."""
+def ids(prefix: str, numbers: np.ndarray, width: int) -> pd.arrays.ArrowStringArray:
+    """Zero-padded identifiers such as C00001234, built and kept in Arrow (fast at tens of millions of rows)."""
     digits = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()), width, "0")
-    return pc.binary_join_element_wise(prefix, digits, "").to_numpy(zero_copy_only=False)
+    return pd.arrays.ArrowStringArray(pc.binary_join_element_wise(prefix, digits, ""))
 
 
 def timestamps(start: dt.date, weeks: np.ndarray) -> np.ndarray:
@@ -23,9 +24,17 @@ def timestamps(start: dt.date, weeks: np.ndarray) -> np.ndarray:
     return base + (np.asarray(weeks) * SECONDS_PER_WEEK).astype(np.int64).astype("timedelta64[s]")
 
 
-def format_times(values: np.ndarray, fmt: str = "%Y-%m-%d %H:%M:%S") -> np.ndarray:
-    """Timestamps (or dates) as export strings; NaT becomes a missing value."""
-    return pc.strftime(pa.array(values), format=fmt).to_numpy(zero_copy_only=False)
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+
+def format_times(values: np.ndarray, fmt: str = "%Y-%m-%d %H:%M:%S") -> pd.arrays.ArrowStringArray:
+    """Timestamps (or dates) as export strings; NaT becomes a missing value.
+
+    ISO formats use Arrow's cast, which is many times faster than strftime on tens of millions of rows.
+    """
+    array = pa.array(values)
+    text = pc.cast(array, pa.string()) if fmt in ISO_FORMATS else pc.strftime(array, format=fmt)
+    return pd.arrays.ArrowStringArray(text)
 
 
 def choose(rng: np.random.Generator, options: tuple[str, ...], n: int, p: tuple[float, ...] | None = None):

@@ -151,8 +151,8 @@ def swap_day_month(dates: np.ndarray, rng: np.random.Generator, rate: float) -> 
     months = (d.astype("datetime64[M]") - years).astype(int) + 1
     days = (d - d.astype("datetime64[M]")).astype(int) + 1
     ok = (days <= 12) & (days != months)
-    swapped = (
-        years[ok] + (days[ok] - 1).astype("timedelta64[M]")
-    ).astype("datetime64[D]") + (months[ok] - 1).astype("timedelta64[D]")
+    swapped = (years[ok] + (days[ok] - 1).astype("timedelta64[M]")).astype("datetime64[D]") + (months[ok] - 1).astype(
+        "timedelta64[D]"
+    )
     out[idx[ok]] = swapped
     return out

@@ -41,8 +41,11 @@ def simulate_purchases(
     dropout_week = np.full(n, np.inf)
     active = np.arange(n)
     current = first_purchase_week.copy()
+    first_round = True
     while active.size:
-        dies = rng.random(active.size) < p[active]
+        # BG/NBD: dropout may follow any *repeat* purchase; nobody drops out right after the first one.
+        dies = np.zeros(active.size, bool) if first_round else rng.random(active.size) < p[active]
+        first_round = False
         dropout_week[active[dies]] = current[dies]
         survivors, at = active[~dies], current[~dies]
         next_week = at + rng.exponential(1.0 / lam[survivors])

@@ -22,13 +22,11 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
         if column == "_person":
             out[column] = values.to_numpy()
         elif pd.api.types.is_float_dtype(values):
-            out[column] = pc.cast(pc.round(pa.array(values.to_numpy()), 2), pa.string()).to_numpy(
-                zero_copy_only=False
-            )
+            out[column] = pd.arrays.ArrowStringArray(pc.cast(pc.round(pa.array(values.to_numpy()), 2), pa.string()))
         elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values):
-            out[column] = values.astype(str).to_numpy(dtype=object)
-        elif isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
-            out[column] = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
+            out[column] = pd.arrays.ArrowStringArray(pc.cast(pa.array(values.to_numpy()), pa.string()))
+        elif isinstance(values.dtype, pd.StringDtype):
+            out[column] = values
         else:
             out[column] = values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
     return pd.DataFrame(out)
@@ -37,7 +35,7 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
 def write_table(frame: pd.DataFrame, path_stem: Path, file_format: str) -> Path:
     """One raw file; the truth column `_person` never reaches it."""
     columns = [c for c in frame.columns if not c.startswith("_")]
-    table = pa.table({c: pa.array(frame[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True) for c in columns})
+    table = pa.table({c: pa.array(frame[c], type=pa.string(), from_pandas=True) for c in columns})
     path_stem.parent.mkdir(parents=True, exist_ok=True)
     path = path_stem.with_suffix("." + file_format)
     if file_format == "parquet":

@@ -35,7 +35,8 @@ checked as (
         *,
         {{ canonical_email('email') }} as email_canonical,
         case
-            when birth_date_parsed >= date '1900-01-01'
+            when
+                birth_date_parsed >= date '1900-01-01'
                 and birth_date_parsed <= coalesce(cast(created_at as date), birth_date_parsed)
                 then birth_date_parsed
         end as birth_date,

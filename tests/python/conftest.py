@@ -1,0 +1,70 @@
+"""Shared fixtures: a small generated dataset with truth, built once per test session with dbt."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from customer360.generator import GeneratorConfig, generate
+from customer360.settings import PROJECT_DIR
+
+SMALL_PEOPLE = 2_000
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    """Paths of a generated dataset and the warehouse dbt built from it, plus dbt's console output."""
+
+    raw_dir: Path
+    truth_dir: Path
+    warehouse: Path
+    dbt_output: str
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """Read-only connection to the built warehouse."""
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+
+def dbt_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run `dbt build` on a raw folder into a warehouse file, as `make run` does."""
+    env = os.environ | {
+        "CUSTOMER360_RAW_DIR": str(raw_dir),
+        "CUSTOMER360_DUCKDB_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    args = [
+        str(dbt),
+        "build",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(warehouse.parent / "target"),
+    ]
+    return subprocess.run([*args, *extra], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+
+
+def make_dataset(root: Path, people: int, seed: int, file_format: str = "parquet") -> tuple[Path, Path]:
+    """Generate raw files and truth under root."""
+    raw, truth = root / "raw", root / "truth"
+    generate(GeneratorConfig(people=people, seed=seed), raw, truth, file_format, progress=False)
+    return raw, truth
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
+    """2,000 generated people built end to end; every integration test reads this one warehouse."""
+    root = tmp_path_factory.mktemp("built")
+    raw, truth = make_dataset(root, SMALL_PEOPLE, seed=7)
+    warehouse = root / "warehouse" / "customer360.duckdb"
+    warehouse.parent.mkdir()
+    result = dbt_build(raw, warehouse)
+    assert result.returncode == 0, result.stdout[-4000:]
+    yield BuiltWarehouse(raw, truth, warehouse, result.stdout)
