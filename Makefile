@@ -15,7 +15,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_PEOPLE ?= 10000
 DEMO_SEED ?= 42
 
-.PHONY: run test setup lint lock clean demo-data
+.PHONY: run test setup lint lock clean demo-data benchmark
 
 # Virtual environment with the locked dependency set; re-done only when the lock or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -46,6 +46,10 @@ lint: setup
 	$(BIN)/ruff check scripts tests/python
 	$(BIN)/ruff format --check scripts tests/python
 	$(BIN)/sqlfluff lint models macros tests analyses
+
+# Generate + build at several sizes; appends a dated table to docs/benchmarks.md (not a test).
+benchmark: setup
+	$(BIN)/customer360 benchmark --people $${PEOPLE:-10000,100000,1000000}
 
 # Re-resolve the full pinned dependency set from pyproject.toml (needs the Python index).
 lock:
