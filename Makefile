@@ -45,6 +45,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check scripts tests/python
 	$(BIN)/ruff format --check scripts tests/python
+	mkdir -p "$(dir $(CUSTOMER360_DUCKDB_PATH))"  # the dbt templater opens the warehouse
 	$(BIN)/sqlfluff lint models macros tests analyses
 
 # Generate + build at several sizes; appends a dated table to docs/benchmarks.md (not a test).
