@@ -16,8 +16,9 @@
     "+44 (0) 7700 900123", "0044 7700 900123", "07700 900123" and "7700900123" all become
     +447700900123 with the default country GB (var default_phone_country). -#}
 {% macro normalise_phone(expression, country=none) -%}
-    {%- set candidate = e164_candidate(expression, country) -%}
-    case when {{ regex_matches(candidate, '^[+][1-9][0-9]{7,14}$') }} then {{ candidate }} end
+    {#- regexp_extract(..., 0) returns the whole match or '' (DuckDB and Spark alike), so the candidate
+        expression is compiled and evaluated once instead of once to test and once to return. -#}
+    nullif(regexp_extract({{ e164_candidate(expression, country) }}, '^[+][1-9][0-9]{7,14}$', 0), '')
 {%- endmacro %}
 
 
