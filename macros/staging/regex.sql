@@ -25,3 +25,17 @@
 {% macro spark__regex_replace_all(expression, pattern, replacement) -%}
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
 {%- endmacro %}
+
+
+{#- Like regex_matches, but the pattern is a SQL expression (a column of a rules seed), not a literal. -#}
+{% macro regex_matches_expression(expression, pattern_expression) %}
+    {{ return(adapter.dispatch('regex_matches_expression', 'customer360')(expression, pattern_expression)) }}
+{% endmacro %}
+
+{% macro default__regex_matches_expression(expression, pattern_expression) -%}
+    regexp_matches({{ expression }}, {{ pattern_expression }})
+{%- endmacro %}
+
+{% macro spark__regex_matches_expression(expression, pattern_expression) -%}
+    ({{ expression }} rlike {{ pattern_expression }})
+{%- endmacro %}

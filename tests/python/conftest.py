@@ -15,7 +15,7 @@ import pytest
 from customer360.generator import GeneratorConfig, generate
 from customer360.settings import PROJECT_DIR
 
-SMALL_PEOPLE = 2_000
+SMALL_PEOPLE = 3_000
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def make_dataset(root: Path, people: int, seed: int, file_format: str = "parquet
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
-    """2,000 generated people built end to end; every integration test reads this one warehouse."""
+    """3,000 generated people built end to end; every integration test reads this one warehouse."""
     root = tmp_path_factory.mktemp("built")
     raw, truth = make_dataset(root, SMALL_PEOPLE, seed=7)
     warehouse = root / "warehouse" / "customer360.duckdb"

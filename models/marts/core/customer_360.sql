@@ -1,14 +1,19 @@
-{#- One row per person. Profile attributes come from the most recently observed record that has
-    them (CRM first on ties); commerce joins web orders through account or guest email and store
-    transactions through the loyalty card of a CRM contact. -#}
+{#- One row per known person: the golden record's profile (survivorship rules, with the winning
+    source beside each attribute), how many records were stitched into the person, and commerce:
+    web orders through the account or the guest email's record, store transactions through the
+    loyalty card of a CRM contact. Anonymous visitors (cookies only) are not customers yet. -#}
 with
-
-records as (
-    select * from {{ ref('int_identity_records_unioned') }}
-),
 
 assignments as (
     select * from {{ ref('int_identity_persons_assigned') }}
+),
+
+golden_records as (
+    select * from {{ ref('int_identity_golden_records') }}
+),
+
+records as (
+    select * from {{ ref('int_identity_records_unioned') }}
 ),
 
 contacts as (
@@ -23,37 +28,16 @@ transactions as (
     select * from {{ ref('stg_pos__transactions') }}
 ),
 
-person_records as (
+record_counts as (
     select
         assignments.person_id,
-        records.*,
-        row_number() over (
-            partition by assignments.person_id
-            order by
-                case when records.first_name is not null and records.last_name is not null then 0 else 1 end asc,
-                records.observed_at desc nulls last,
-                case records.source_system when 'crm' then 0 when 'shop' then 1 else 2 end asc,
-                records.record_key asc
-        ) as profile_rank
-    from records
-    inner join assignments on records.record_key = assignments.record_key
-),
-
-profiles as (
-    select
-        person_id,
-        max(case when profile_rank = 1 then first_name end) as first_name,
-        max(case when profile_rank = 1 then last_name end) as last_name,
-        max(email) as email,
-        max(phone_e164) as phone_e164,
-        max(birth_date) as birth_date,
-        max(city) as city,
-        max(country_code) as country_code,
         count(*) as record_count,
-        count(distinct source_system) as source_count,
-        min(observed_at) as first_seen_at
-    from person_records
-    group by person_id
+        count(distinct assignments.source_system) as source_count,
+        min(records.created_at) as first_seen_at
+    from assignments
+    inner join records on assignments.record_key = records.record_key
+    where not assignments.is_anonymous_person
+    group by assignments.person_id
 ),
 
 person_by_account as (
@@ -121,25 +105,29 @@ commerce as (
 
 final as (
     select
-        profiles.person_id,
-        profiles.first_name,
-        profiles.last_name,
-        profiles.email,
-        profiles.phone_e164,
-        profiles.birth_date,
-        profiles.city,
-        profiles.country_code,
-        profiles.record_count,
-        profiles.source_count,
-        profiles.first_seen_at,
+        golden_records.person_id,
+        golden_records.first_name,
+        golden_records.last_name,
+        golden_records.email,
+        golden_records.email_source,
+        golden_records.phone_e164,
+        golden_records.phone_e164_source,
+        golden_records.birth_date,
+        golden_records.postcode,
+        golden_records.city,
+        golden_records.country_code,
+        record_counts.record_count,
+        record_counts.source_count,
+        record_counts.first_seen_at,
         coalesce(commerce.purchase_count, 0) as purchase_count,
         coalesce(commerce.web_order_count, 0) as web_order_count,
         coalesce(commerce.store_transaction_count, 0) as store_transaction_count,
         cast(coalesce(commerce.total_revenue, 0) as decimal(18, 2)) as total_revenue,
         commerce.first_purchase_at,
         commerce.last_purchase_at
-    from profiles
-    left join commerce on profiles.person_id = commerce.person_id
+    from golden_records
+    inner join record_counts on golden_records.person_id = record_counts.person_id
+    left join commerce on golden_records.person_id = commerce.person_id
 )
 
 select * from final

@@ -33,6 +33,8 @@ def format_times(values: np.ndarray, fmt: str = "%Y-%m-%d %H:%M:%S") -> pd.array
     ISO formats use Arrow's cast, which is many times faster than strftime on tens of millions of rows.
     """
     array = pa.array(values)
+    if fmt == "%Y-%m-%d" and pa.types.is_timestamp(array.type):
+        array = pc.cast(array, pa.date32())  # a date, not midnight of it: Arrow's cast keeps the time part
     text = pc.cast(array, pa.string()) if fmt in ISO_FORMATS else pc.strftime(array, format=fmt)
     return pd.arrays.ArrowStringArray(text)
 

@@ -28,26 +28,49 @@ def _email_local_parts(first: np.ndarray, last: np.ndarray, rng: np.random.Gener
     return np.select([pattern == k for k in range(EMAIL_PATTERNS)], [o.to_numpy() for o in options])
 
 
+def _mailbox_key(local: pd.Series, domain: pd.Series) -> pd.Series:
+    """The mailbox an address delivers to: Gmail ignores dots and treats googlemail.com as gmail.com,
+    so aisha.robinson@gmail.com and aisharobinson@gmail.com are one mailbox and cannot belong to two people."""
+    gmail = domain.isin(["gmail.com", "googlemail.com"])
+    return local.where(~gmail, local.str.replace(".", "", regex=False)) + "@" + domain.where(~gmail, "gmail.com")
+
+
 def _emails(first: np.ndarray, last: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Unique personal emails; collisions (two John Smiths at gmail) get a numeric suffix, as in life."""
+    """Unique personal mailboxes; collisions (two John Smiths at gmail) get a numeric suffix, as in life.
+
+    Uniqueness is by mailbox (see _mailbox_key), not by spelling. ``first``/``last`` may list a person
+    twice (current and later address), so every address drawn in one call is unique across people.
+    """
     domains = np.array([d for d, _ in EMAIL_DOMAINS], dtype=object)
     weights = np.array([w for _, w in EMAIL_DOMAINS], dtype=float)
     local = pd.Series(_email_local_parts(first, last, rng))
     domain = pd.Series(domains[rng.choice(len(domains), len(first), p=weights / weights.sum())])
-    email = local + "@" + domain
-    repeat = email.groupby(email).cumcount()
+    key = _mailbox_key(local, domain)
+    repeat = key.groupby(key).cumcount()
     clash = repeat > 0
-    email[clash] = local[clash] + (repeat[clash] + 100).astype(str) + "@" + domain[clash]
-    return email.to_numpy(dtype=object)
+    local[clash] = local[clash] + (repeat[clash] + 100).astype(str)
+    return (local + "@" + domain).to_numpy(dtype=object)
+
+
+def _distinct_integers(low: int, high: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n different integers in [low, high): a phone number belongs to one line, so draws that collide
+    (about 500 among a million mobiles) are drawn again."""
+    values = rng.integers(low, high, n)
+    while True:
+        _, first = np.unique(values, return_index=True)
+        repeated = np.setdiff1d(np.arange(n), first)
+        if len(repeated) == 0:
+            return values
+        values[repeated] = rng.integers(low, high, len(repeated))
 
 
 def _mobile_numbers(n: int, rng: np.random.Generator) -> np.ndarray:
     """UK mobile national significant numbers: 7 followed by 9 digits (written 07xxx xxxxxx)."""
-    return np.char.add("7", np.char.zfill(rng.integers(0, 10**9, n).astype(str), 9)).astype(object)
+    return np.char.add("7", np.char.zfill(_distinct_integers(0, 10**9, n, rng).astype(str), 9)).astype(object)
 
 
 def _landlines(n: int, rng: np.random.Generator) -> np.ndarray:
-    return np.char.add("1", np.char.zfill(rng.integers(10**8, 10**9, n).astype(str), 9)).astype(object)
+    return np.char.add("1", np.char.zfill(_distinct_integers(10**8, 10**9, n, rng).astype(str), 9)).astype(object)
 
 
 def _addresses(n: int, rng: np.random.Generator, ref: Reference) -> dict[str, np.ndarray]:
@@ -109,7 +132,9 @@ def build_population(cfg: GeneratorConfig, rng: np.random.Generator, ref: Refere
             "landline": _landlines(n, rng),
         }
     )
-    people["email"] = _emails(first, last, rng)
+    # Current and later mailboxes are drawn together so that no later address is someone else's current one.
+    both_emails = _emails(np.r_[first, first], np.r_[last, last], rng)
+    people["email"] = both_emails[:n]
     for column, values in _addresses(n, rng, ref).items():
         people[column] = values
     _households(people, cfg, rng)
@@ -121,7 +146,7 @@ def build_population(cfg: GeneratorConfig, rng: np.random.Generator, ref: Refere
         people["new_" + column] = np.where(moved, values, None)
     people["moved_at_week"] = np.where(moved, rng.uniform(0.2, 0.9, n) * weeks, np.inf)
     changed = rng.random(n) < cfg.share_changed_email
-    people["new_email"] = np.where(changed, _emails(first, last, rng), None)
+    people["new_email"] = np.where(changed, both_emails[n:], None)
     people["new_email"] = np.where(people["new_email"] == people["email"], None, people["new_email"])
     people["email_changed_at_week"] = np.where(people["new_email"].notna(), rng.uniform(0.2, 0.9, n) * weeks, np.inf)
     # When the person first meets the company (acquisition); sources never predate it.

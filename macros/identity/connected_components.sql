@@ -1,0 +1,85 @@
+{#- Connected components of a graph by label propagation with pointer jumping, in plain SQL.
+
+    Each round gives every node the smallest label among itself and its neighbours, then the label
+    of that label (pointer jumping), which halves path lengths and converges in a few rounds even
+    on long chains. The loop stops when no label changes; if that has not happened within
+    max_iterations rounds the build fails loudly rather than publish half-merged persons.
+
+    nodes_sql: a select with column node_id (bigint); edges_sql: a select with node_a, node_b.
+    Creates table <prefix>_labels(node_id, component_id); component_id is the smallest node id
+    of the component. Scratch tables live beside the model and are dropped by the caller.
+    Only runs when dbt executes (run/build); other commands get an empty placeholder. -#}
+{% macro connected_components(prefix, nodes_sql, edges_sql, max_iterations) %}
+    {{ return(adapter.dispatch('connected_components', 'customer360')(prefix, nodes_sql, edges_sql, max_iterations)) }}
+{% endmacro %}
+
+{% macro default__connected_components(prefix, nodes_sql, edges_sql, max_iterations) %}
+    {%- set edges = prefix ~ '_edges' -%}
+    {%- set labels = prefix ~ '_labels' -%}
+    {%- set candidate = prefix ~ '_candidate' -%}
+    {% do customer360.create_scratch_table(edges, 'select node_a, node_b from (' ~ edges_sql ~ ') as e where node_a <> node_b') %}
+    {% do customer360.create_scratch_table(labels, 'select node_id, node_id as component_id from (' ~ nodes_sql ~ ') as n') %}
+    {%- set ns = namespace(converged=false, rounds=0) -%}
+    {%- for round in range(max_iterations) if not ns.converged -%}
+        {%- set step_sql -%}
+            with
+            neighbour_labels as (
+                select e.node_b as node_id, l.component_id from {{ edges }} as e
+                inner join {{ labels }} as l on e.node_a = l.node_id
+                union all
+                select e.node_a as node_id, l.component_id from {{ edges }} as e
+                inner join {{ labels }} as l on e.node_b = l.node_id
+                union all
+                select node_id, component_id from {{ labels }}
+            ),
+            propagated as (
+                select node_id, min(component_id) as component_id from neighbour_labels group by node_id
+            )
+            select
+                p.node_id,
+                least(p.component_id, coalesce(q.component_id, p.component_id)) as component_id
+            from propagated as p
+            left join propagated as q on p.component_id = q.node_id
+        {%- endset -%}
+        {% do customer360.create_scratch_table(candidate, step_sql) %}
+        {%- set changed = run_query(
+            'select count(*) from ' ~ candidate ~ ' as c inner join ' ~ labels
+            ~ ' as l on c.node_id = l.node_id where c.component_id <> l.component_id'
+        ).columns[0].values()[0] -%}
+        {% do customer360.create_scratch_table(labels, 'select * from ' ~ candidate) %}
+        {%- set ns.rounds = round + 1 -%}
+        {%- if changed == 0 -%}{%- set ns.converged = true -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if not ns.converged -%}
+        {{ exceptions.raise_compiler_error(
+            'connected components did not converge within ' ~ max_iterations
+            ~ ' rounds (var identity_max_iterations); the identity graph is not published. '
+            ~ 'Raise the cap only after checking int_identity_graph_edges for a runaway chain.'
+        ) }}
+    {%- endif -%}
+    {% do log('connected components of ' ~ prefix ~ ' converged in ' ~ ns.rounds ~ ' rounds', info=true) %}
+    {% do customer360.drop_scratch_table(candidate) %}
+    {% do customer360.drop_scratch_table(edges) %}
+{% endmacro %}
+
+
+{#- create-or-replace a scratch table from a select; Spark's parquet tables cannot be replaced in place. -#}
+{% macro create_scratch_table(name, select_sql) %}
+    {{ return(adapter.dispatch('create_scratch_table', 'customer360')(name, select_sql)) }}
+{% endmacro %}
+
+{% macro default__create_scratch_table(name, select_sql) %}
+    {% do run_query('create or replace table ' ~ name ~ ' as ' ~ select_sql) %}
+{% endmacro %}
+
+{% macro spark__create_scratch_table(name, select_sql) %}
+    {% do run_query('drop table if exists ' ~ name ~ '_next') %}
+    {% do run_query('create table ' ~ name ~ '_next using parquet as ' ~ select_sql) %}
+    {% do run_query('drop table if exists ' ~ name) %}
+    {% do run_query('alter table ' ~ name ~ '_next rename to ' ~ name) %}
+{% endmacro %}
+
+
+{% macro drop_scratch_table(name) %}
+    {% do run_query('drop table if exists ' ~ name) %}
+{% endmacro %}

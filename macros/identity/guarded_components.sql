@@ -1,0 +1,100 @@
+{#- Identity clusters: connected components of the identity graph, then the chaining guard.
+
+    A component is suspect when its records carry more than one birth date (a day/month swap is the
+    same date) or more named records than var identity_max_named_records. For each threshold of
+    var identity_guard_weight_ladder in turn, suspect components lose their fuzzy edges below that
+    match weight and are re-clustered; identifier edges are never cut (screening already refused
+    the identifiers that merge strangers). A component still suspect after the last rung keeps
+    guard_status 'unresolved' for review.
+
+    Returns the select of the final state: node_id, unguarded_component_id, component_id,
+    guard_reason (why the original component was suspect), guard_status. -#}
+{% macro guarded_components(nodes_relation, edges_relation) %}
+    {%- if not (execute and flags.WHICH in ('run', 'build', 'retry')) -%}
+        select
+            cast(null as bigint) as node_id,
+            cast(null as bigint) as unguarded_component_id,
+            cast(null as bigint) as component_id,
+            cast(null as varchar) as guard_reason,
+            cast(null as varchar) as guard_status
+        where 1 = 0
+    {%- else -%}
+        {%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__' -%}
+        {%- set state = prefix ~ 'state' -%}
+        {%- set max_iterations = var('identity_max_iterations') | int -%}
+        {%- set max_named = var('identity_max_named_records') | int -%}
+        {%- set suspects_sql -%}
+            select
+                s.component_id,
+                case
+                    when count(distinct n.birth_key) > 1
+                        then cast(count(distinct n.birth_key) as varchar) || ' different birth dates'
+                    else cast(sum(case when n.is_named_record then 1 else 0 end) as varchar)
+                        || ' named records, above the cap of {{ max_named }}'
+                end as reason
+            from {{ state }} as s
+            inner join {{ nodes_relation }} as n on s.node_id = n.node_id
+            group by s.component_id
+            having
+                count(distinct n.birth_key) > 1
+                or sum(case when n.is_named_record then 1 else 0 end) > {{ max_named }}
+        {%- endset -%}
+
+        {% do customer360.connected_components(
+            prefix ~ 'pass0', 'select node_id from ' ~ nodes_relation,
+            'select node_a, node_b from ' ~ edges_relation, max_iterations) %}
+        {% do customer360.create_scratch_table(state,
+            'select node_id, component_id as unguarded_component_id, component_id, '
+            ~ 'cast(null as varchar) as guard_reason from ' ~ prefix ~ 'pass0_labels') %}
+        {% do customer360.drop_scratch_table(prefix ~ 'pass0_labels') %}
+
+        {%- for threshold in var('identity_guard_weight_ladder') -%}
+            {%- set suspects = prefix ~ 'suspects' -%}
+            {% do customer360.create_scratch_table(suspects, suspects_sql) %}
+            {%- set suspect_count = run_query('select count(*) from ' ~ suspects).columns[0].values()[0] -%}
+            {%- if suspect_count > 0 -%}
+                {%- set pass = prefix ~ 'pass' ~ loop.index -%}
+                {%- set suspect_nodes -%}
+                    select s.node_id from {{ state }} as s
+                    inner join {{ suspects }} as x on s.component_id = x.component_id
+                {%- endset -%}
+                {%- set kept_edges -%}
+                    select e.node_a, e.node_b from {{ edges_relation }} as e
+                    inner join ({{ suspect_nodes }}) as a on e.node_a = a.node_id
+                    inner join ({{ suspect_nodes }}) as b on e.node_b = b.node_id
+                    where e.match_weight is null or e.match_weight >= {{ threshold }}
+                {%- endset -%}
+                {% do customer360.connected_components(pass, suspect_nodes, kept_edges, max_iterations) %}
+                {%- set next_state -%}
+                    select
+                        s.node_id,
+                        s.unguarded_component_id,
+                        coalesce(p.component_id, s.component_id) as component_id,
+                        coalesce(s.guard_reason, x.reason) as guard_reason
+                    from {{ state }} as s
+                    left join {{ suspects }} as x on s.component_id = x.component_id
+                    left join {{ pass }}_labels as p on s.node_id = p.node_id
+                {%- endset -%}
+                {% do customer360.create_scratch_table(state ~ '_next', next_state) %}
+                {% do customer360.create_scratch_table(state, 'select * from ' ~ state ~ '_next') %}
+                {% do customer360.drop_scratch_table(state ~ '_next') %}
+                {% do customer360.drop_scratch_table(pass ~ '_labels') %}
+                {% do log('identity guard: ' ~ suspect_count ~ ' suspect components re-clustered without fuzzy edges below '
+                    ~ threshold, info=true) %}
+            {%- endif -%}
+        {%- endfor -%}
+        {% do customer360.create_scratch_table(prefix ~ 'suspects', suspects_sql) %}
+        select
+            s.node_id,
+            s.unguarded_component_id,
+            s.component_id,
+            s.guard_reason,
+            case
+                when x.component_id is not null then 'unresolved'
+                when s.guard_reason is not null then 'split'
+                else 'clean'
+            end as guard_status
+        from {{ state }} as s
+        left join {{ prefix }}suspects as x on s.component_id = x.component_id
+    {%- endif -%}
+{% endmacro %}

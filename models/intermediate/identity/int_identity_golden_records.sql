@@ -1,0 +1,164 @@
+{#- The golden record: one row per known person, each attribute taken from the record that wins the
+    survivorship rules of seed survivorship_rules (up to three rules per attribute, applied in order):
+      source_trust  - lower trust_rank of seed source_trust wins;
+      recency       - the record observed last wins;
+      frequency     - the value most of the person's records agree on wins;
+      completeness  - the record with more filled attributes wins.
+    Remaining ties go to the smaller value, then the smaller record key, so the choice is
+    deterministic. Emails and phones that screening dropped (junk, over their cap) never win.
+    Beside each value: the source system and observation time of the winning record. -#}
+{%- set attributes = [
+    ('first_name', 'first_name', 'first_name_normalised'),
+    ('last_name', 'last_name', 'last_name_normalised'),
+    ('email', 'usable_email', 'email_canonical'),
+    ('phone_e164', 'usable_phone', 'usable_phone'),
+    ('birth_date', 'cast(birth_date as varchar)', 'cast(birth_date as varchar)'),
+    ('address_line', 'address_line', 'lower(address_line)'),
+    ('postcode', 'postcode', 'upper(postcode)'),
+    ('city', 'city', 'lower(city)'),
+    ('country_code', 'country_code', 'country_code'),
+] -%}
+with
+
+records as (
+    select * from {{ ref('int_identity_records_unioned') }}
+),
+
+assignments as (
+    select * from {{ ref('int_identity_persons_assigned') }}
+),
+
+screened as (
+    select * from {{ ref('int_identity_identifiers_screened') }}
+),
+
+source_trust as (
+    select * from {{ ref('source_trust') }}
+),
+
+rules as (
+    select * from {{ ref('survivorship_rules') }}
+),
+
+refused_contact_points as (
+    select distinct
+        record_key,
+        identifier_type,
+        identifier_value
+    from screened
+    where screening_action = 'dropped' and identifier_type in ('email', 'phone')
+),
+
+person_records as (
+    select
+        assignments.person_id,
+        records.*,
+        case when refused_email.record_key is null then records.email end as usable_email,
+        case when refused_phone.record_key is null then records.phone_e164 end as usable_phone
+    from records
+    inner join assignments on records.record_key = assignments.record_key
+    left join refused_contact_points as refused_email
+        on
+            records.record_key = refused_email.record_key
+            and refused_email.identifier_type = 'email'
+            and records.email_canonical = refused_email.identifier_value
+    left join refused_contact_points as refused_phone
+        on
+            records.record_key = refused_phone.record_key
+            and refused_phone.identifier_type = 'phone'
+            and records.phone_e164 = refused_phone.identifier_value
+    where not assignments.is_anonymous_person
+),
+
+completeness as (
+    select
+        *,
+        {% for _, value_sql, _ in attributes %}
+            case when {{ value_sql }} is not null then 1 else 0 end{% if not loop.last %} +{% endif %}
+        {% endfor %} as record_completeness
+    from person_records
+),
+
+candidates as (
+    {% for attribute, value_sql, match_sql in attributes %}
+        select
+            person_id,
+            record_key,
+            source_system,
+            observed_at,
+            record_completeness,
+            '{{ attribute }}' as attribute_name,
+            {{ value_sql }} as attribute_value,
+            {{ match_sql }} as match_value
+        from completeness
+        where {{ value_sql }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+scored as (
+    select
+        candidates.*,
+        source_trust.trust_rank,
+        rules.rule_1,
+        rules.rule_2,
+        rules.rule_3,
+        count(*) over (
+            partition by candidates.person_id, candidates.attribute_name, candidates.match_value
+        ) as value_frequency
+    from candidates
+    inner join rules on candidates.attribute_name = rules.attribute_name
+    left join source_trust on candidates.source_system = source_trust.source_system
+),
+
+ranked as (
+    select
+        scored.*,
+        row_number() over (
+            partition by scored.person_id, scored.attribute_name
+            order by
+                {% for rule in ['rule_1', 'rule_2', 'rule_3'] %}
+                    case scored.{{ rule }}
+                        when 'source_trust' then coalesce(scored.trust_rank, 99)
+                        when 'recency' then -{{ epoch_seconds('scored.observed_at') }}
+                        when 'frequency' then -scored.value_frequency
+                        when 'completeness' then -scored.record_completeness
+                    end asc nulls last,
+                {% endfor %}
+                scored.attribute_value asc,
+                scored.record_key asc
+        ) as survivor_rank
+    from scored
+),
+
+survivors as (
+    select * from ranked
+    where survivor_rank = 1
+),
+
+persons as (
+    select distinct person_id from person_records
+),
+
+golden as (
+    select
+        persons.person_id,
+        {% for attribute, _, _ in attributes %}
+            {% if attribute == 'birth_date' %}
+                cast({{ attribute }}_survivor.attribute_value as date) as {{ attribute }},
+            {% else %}
+                {{ attribute }}_survivor.attribute_value as {{ attribute }},
+            {% endif %}
+            {{ attribute }}_survivor.source_system as {{ attribute }}_source,
+            {{ attribute }}_survivor.observed_at as {{ attribute }}_observed_at{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from persons
+    {% for attribute, _, _ in attributes %}
+        left join survivors as {{ attribute }}_survivor
+            on
+                persons.person_id = {{ attribute }}_survivor.person_id
+                and {{ attribute }}_survivor.attribute_name = '{{ attribute }}'
+    {% endfor %}
+)
+
+select * from golden

@@ -1,0 +1,56 @@
+{#- Every node of the identity graph with a dense integer id (joins on integers are what make
+    connected components fast): each record, and each identifier node a record links to. Records
+    carry what the chaining guard checks: a birth-date key (day and month in order, so a swapped
+    entry is not a conflict) and whether the record is a named one (counted against the size cap). -#}
+with
+
+records as (
+    select * from {{ ref('int_identity_records_unioned') }}
+),
+
+screened as (
+    select * from {{ ref('int_identity_identifiers_screened') }}
+),
+
+record_nodes as (
+    select
+        record_key as node_key,
+        'record' as node_kind,
+        case
+            when birth_date is not null
+                then
+                    cast(year(birth_date) as varchar) || '-'
+                    || cast(least(month(birth_date), day(birth_date)) as varchar) || '-'
+                    || cast(greatest(month(birth_date), day(birth_date)) as varchar)
+        end as birth_key,
+        first_name_normalised is not null or last_name_normalised is not null as is_named_record
+    from records
+),
+
+identifier_nodes as (
+    select distinct
+        link_node as node_key,
+        'identifier' as node_kind,
+        cast(null as varchar) as birth_key,
+        false as is_named_record
+    from screened
+    where link_node is not null
+),
+
+nodes as (
+    select * from record_nodes
+    union all
+    select * from identifier_nodes
+),
+
+numbered as (
+    select
+        row_number() over (order by node_key) as node_id,
+        node_key,
+        node_kind,
+        birth_key,
+        is_named_record
+    from nodes
+)
+
+select * from numbered
