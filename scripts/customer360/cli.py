@@ -35,6 +35,45 @@ def _benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolve(args: argparse.Namespace) -> int:
+    from .identity import InputError, resolve_file
+
+    try:
+        resolution = resolve_file(Path(args.input), Path(args.workdir) if args.workdir else None)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    resolution.assignment.to_csv(args.out, index=False)
+    persons = resolution.assignment["person_id"].nunique()
+    print(f"{len(resolution.assignment):,} records -> {persons:,} persons written to {args.out}")
+    return 0
+
+
+def _evaluate_identity(args: argparse.Namespace) -> int:
+    from .evaluate import format_comparison
+    from .identity_evaluation import evaluate_file, evaluate_warehouse
+
+    if bool(args.records) != bool(args.truth):
+        print("error: --records and --truth go together", file=sys.stderr)
+        return 2
+    if args.records:
+        result = evaluate_file(Path(args.records), Path(args.truth))
+    else:
+        result = evaluate_warehouse(settings.Settings.from_env())
+    print(format_comparison(result.methods))
+    if result.ceiling is not None:
+        c = result.ceiling
+        print(
+            f"\nevidence ceiling (records of one true person sharing an identifier or full name, linked): "
+            f"pairwise recall {c.pairwise_recall:.4f}, F1 {c.pairwise_f1:.4f}; "
+            f"B-cubed recall {c.bcubed_recall:.4f}, F1 {c.bcubed_f1:.4f}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands and their options; `customer360 <command> --help` explains each."""
     parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
@@ -55,6 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     run.set_defaults(func=_run)
 
+    resolve = sub.add_parser(
+        "resolve",
+        help="deduplicate a person-records file (CSV/Parquet) with the warehouse's rules; writes record_id,person_id",
+    )
+    resolve.add_argument(
+        "input",
+        help="file with record_id and any of first_name, last_name, birth_date, email, "
+        "phone, address, postcode, city, source",
+    )
+    resolve.add_argument("--out", default="persons.csv", help="CSV to write (default persons.csv)")
+    resolve.add_argument("--workdir", default=None, help="scratch folder (default: a new temporary folder)")
+    resolve.set_defaults(func=_resolve)
+
+    evaluate = sub.add_parser(
+        "evaluate-identity",
+        help="score person assignments against truth, beside a Splink-only baseline (default: the built warehouse)",
+    )
+    evaluate.add_argument("--records", default=None, help="person-records file to resolve instead of the warehouse")
+    evaluate.add_argument("--truth", default=None, help="truth for --records: columns record_id, true_id")
+    evaluate.set_defaults(func=_evaluate_identity)
+
     bench = sub.add_parser("benchmark", help="time generate + dbt build at several sizes (not a test)")
     bench.add_argument("--people", default="10000,100000,1000000", help="comma-separated sizes")
     bench.add_argument("--seed", type=int, default=1)
@@ -68,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments and dispatch; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "truth", "unset") is None:
+    if args.command == "generate" and args.truth is None:
         args.truth = str(Path(args.out).parent / "truth")
     return args.func(args)
 

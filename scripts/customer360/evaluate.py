@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 # Warehouse record types and the raw table the generator's truth lists them under.
 RECORD_TYPE_TABLES = {
@@ -92,13 +94,17 @@ def identity_metrics(assignment: pd.DataFrame, truth: pd.DataFrame) -> IdentityM
 
 
 def generator_truth(truth_dir: Path) -> pd.DataFrame:
-    """The generator's truth for identity records, keyed like the warehouse (record_key -> true_id)."""
+    """The generator's truth for identity records, keyed like the warehouse (record_key -> true_id).
+
+    Keys the generator wrote twice on purpose (duplicate-key defects) are ambiguous and left out.
+    """
     cases = " ".join(f"when '{table}' then '{kind}'" for kind, table in RECORD_TYPE_TABLES.items())
     sql = f"""
         select (case source_table {cases} end) || ':' || record_id as record_id, person_id as true_id
         from '{truth_dir / "records.parquet"}'
         where source_table in ({", ".join(f"'{t}'" for t in RECORD_TYPE_TABLES.values())})
           and record_id is not null
+        qualify count(*) over (partition by source_table, record_id) = 1
     """
     return duckdb.sql(sql).df()
 
@@ -125,3 +131,43 @@ def format_comparison(results: dict[str, tuple[IdentityMetrics, float]]) -> str:
         lines.append(f"| {field} | " + " | ".join(cells) + " |")
     lines.append("| wall time (s) | " + " | ".join(f"{results[n][1]:.1f}" for n in names) + " |")
     return "\n".join(lines)
+
+
+def evidence_ceiling(con: duckdb.DuckDBPyConnection, truth: pd.DataFrame) -> IdentityMetrics:
+    """What any method using this evidence could reach at best: links between records of the same true
+    person that share a non-junk identifier value or an identical full name (so precision is 1 by
+    construction). Recall below 1 here is information the sources never recorded, not a matching error.
+    """
+    con.register("ceiling_truth", truth)
+    edges = con.sql(
+        """
+        with evidence as (
+            select record_key, identifier_type || '=' || identifier_value as node
+            from intermediate.int_identity_identifiers_screened
+            where screening_reason is null or screening_reason not like 'junk value%'
+            union all
+            select record_key, 'name=' || coalesce(first_name_normalised, '') || ' ' || last_name_normalised
+            from intermediate.int_identity_records_unioned
+            where last_name_normalised is not null
+        )
+        select t.record_id, t.true_id || '|' || e.node as node
+        from ceiling_truth as t
+        inner join intermediate.int_identity_records_unioned as r on r.record_key = t.record_id
+        left join evidence as e on e.record_key = t.record_id
+        """
+    ).df()
+    con.unregister("ceiling_truth")
+    records = pd.Index(edges["record_id"].unique())
+    nodes = pd.Index(edges["node"].dropna().unique())
+    linked = edges.dropna(subset=["node"])
+    size = len(records) + len(nodes)
+    graph = coo_matrix(
+        (
+            np.ones(len(linked)),
+            (records.get_indexer(linked["record_id"]), len(records) + nodes.get_indexer(linked["node"])),
+        ),
+        shape=(size, size),
+    )
+    _, labels = connected_components(graph, directed=False)
+    assignment = pd.DataFrame({"record_id": records, "person_id": labels[: len(records)]})
+    return identity_metrics(assignment, truth)

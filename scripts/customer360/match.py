@@ -145,6 +145,9 @@ def prepare_records(records: pd.DataFrame, nicknames: pd.DataFrame) -> pd.DataFr
         out["birth_date"] = pd.to_datetime(out["birth_date"], errors="coerce").dt.date
     if "postcode" in out.columns:
         out["postcode"] = out["postcode"].astype("string").str.upper().str.split().str.join(" ")
+    for column in ("last_name", "email"):
+        if column in out.columns:
+            out[column] = out[column].astype("string").str.strip().str.lower()
     return out
 
 
@@ -158,7 +161,9 @@ def train_linker(prepared: pd.DataFrame, config: MatchConfig) -> Linker:
     columns = usable_columns(prepared)
     db_api = DuckDBAPI(duckdb.connect())
     table = db_api.register(pa.Table.from_pandas(prepared, preserve_index=False))
-    linker = Linker(table, splink_settings(columns), log_level=logging.WARNING)
+    # Splink warns about every comparison level a small sample never shows; those keep their defaults.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    linker = Linker(table, splink_settings(columns), log_level=None)
     prior_rules = [block_on(*keys) for keys in PRIOR_RULES if set(keys) <= columns]
     linker.training.estimate_probability_two_random_records_match(prior_rules, recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
@@ -201,3 +206,20 @@ def empty_pairs() -> pd.DataFrame:
             "match_probability": pd.Series(dtype="float64"),
         }
     )
+
+
+def splink_only_assignment(
+    records: pd.DataFrame, nicknames: pd.DataFrame, threshold_weight: float, config: MatchConfig | None = None
+) -> pd.DataFrame:
+    """The baseline: Splink alone (same comparisons, training and threshold), clustered by Splink itself.
+
+    No identifier graph, no junk list, no household scoping, no guard. Returns record_key, person_id.
+    """
+    config = config or MatchConfig()
+    prepared = prepare_records(records, nicknames)
+    linker = train_linker(prepared, config)
+    predictions = linker.inference.predict(threshold_match_weight=threshold_weight)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_weight=threshold_weight
+    ).as_pandas_dataframe()
+    return clusters[["unique_id", "cluster_id"]].rename(columns={"unique_id": "record_key", "cluster_id": "person_id"})

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_RAW_DIR = PROJECT_DIR / "data" / "demo" / "raw"
 DEFAULT_TRUTH_DIR = PROJECT_DIR / "data" / "demo" / "truth"
@@ -38,3 +40,9 @@ class Settings:
             "CUSTOMER360_DUCKDB_PATH": str(self.warehouse),
             "DBT_PROFILES_DIR": str(self.project_dir),
         }
+
+
+def dbt_var(name: str) -> object:
+    """A variable's default from dbt_project.yml, so Python steps use the same thresholds as the models."""
+    with (PROJECT_DIR / "dbt_project.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["vars"][name]
