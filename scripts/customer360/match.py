@@ -173,7 +173,9 @@ def train_linker(prepared: pd.DataFrame, config: MatchConfig) -> Linker:
                 linker.training.estimate_parameters_using_expectation_maximisation(
                     block_on(*keys), max_pairs=config.em_max_pairs
                 )
-            except SplinkException as error:  # a small list may have no pair sharing these keys
+            # A small list may have no pair sharing these keys, and EM on a sparse level can underflow an
+            # m probability (Splink refuses values below 1e-300); the session is skipped, the others stand.
+            except (SplinkException, ValueError) as error:
                 logging.getLogger(__name__).warning("EM on %s skipped: %s", keys, str(error).splitlines()[0])
     return linker
 
