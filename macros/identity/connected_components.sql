@@ -17,23 +17,24 @@
     {%- set edges = prefix ~ '_edges' -%}
     {%- set labels = prefix ~ '_labels' -%}
     {%- set candidate = prefix ~ '_candidate' -%}
-    {% do customer360.create_scratch_table(edges, 'select node_a, node_b from (' ~ edges_sql ~ ') as e where node_a <> node_b') %}
+    {#- Both directions once, so each round is one join and one group-by. -#}
+    {% do customer360.create_scratch_table(edges,
+        'select node_a, node_b from (' ~ edges_sql ~ ') as e where node_a <> node_b '
+        ~ 'union all select node_b, node_a from (' ~ edges_sql ~ ') as e where node_a <> node_b') %}
     {% do customer360.create_scratch_table(labels, 'select node_id, node_id as component_id from (' ~ nodes_sql ~ ') as n') %}
     {%- set ns = namespace(converged=false, rounds=0) -%}
     {%- for round in range(max_iterations) if not ns.converged -%}
         {%- set step_sql -%}
             with
-            neighbour_labels as (
-                select e.node_b as node_id, l.component_id from {{ edges }} as e
+            neighbour_minimum as (
+                select e.node_b as node_id, min(l.component_id) as component_id from {{ edges }} as e
                 inner join {{ labels }} as l on e.node_a = l.node_id
-                union all
-                select e.node_a as node_id, l.component_id from {{ edges }} as e
-                inner join {{ labels }} as l on e.node_b = l.node_id
-                union all
-                select node_id, component_id from {{ labels }}
+                group by e.node_b
             ),
             propagated as (
-                select node_id, min(component_id) as component_id from neighbour_labels group by node_id
+                select l.node_id, least(l.component_id, coalesce(n.component_id, l.component_id)) as component_id
+                from {{ labels }} as l
+                left join neighbour_minimum as n on l.node_id = n.node_id
             )
             select
                 p.node_id,

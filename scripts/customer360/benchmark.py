@@ -85,10 +85,10 @@ def machine_description() -> str:
     return f"{os.cpu_count()} cores, {memory_gb:.0f} GB RAM, {system}"
 
 
-def format_table(results: list[StageResult]) -> str:
+def format_table(results: list[StageResult], rows_label: str = "input rows") -> str:
     """Markdown table of the measured stages."""
     lines = [
-        "| people | stage | wall time (s) | peak memory (MB) | input rows | rows/s |",
+        f"| people | stage | wall time (s) | peak memory (MB) | {rows_label} | rows/s |",
         "|---:|---|---:|---:|---:|---:|",
     ]
     for r in results:

@@ -74,6 +74,14 @@ def _evaluate_identity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmark_identity(args: argparse.Namespace) -> int:
+    from .benchmark_identity import run_identity_benchmark
+
+    sizes = [int(size) for size in args.people.split(",")]
+    run_identity_benchmark(sizes, Path(args.workdir), args.seed, keep=args.keep, write=not args.no_record)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands and their options; `customer360 <command> --help` explains each."""
     parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
@@ -122,6 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
     bench.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
     bench.set_defaults(func=_benchmark)
+
+    bench_id = sub.add_parser(
+        "benchmark-identity",
+        help="time each identity step, clustering against scipy, and Splink alone, at several sizes (not a test)",
+    )
+    bench_id.add_argument("--people", default="100000,1000000", help="comma-separated sizes")
+    bench_id.add_argument("--seed", type=int, default=1)
+    bench_id.add_argument("--workdir", default="/tmp/customer360-benchmark", help="scratch folder for data")
+    bench_id.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
+    bench_id.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    bench_id.set_defaults(func=_benchmark_identity)
     return parser
 
 
