@@ -171,3 +171,19 @@ def test_customer_360_has_one_row_per_person_and_its_purchases_are_true(built: B
     assert true_people * 0.8 < persons < true_people * 1.3
     true_revenue = con.sql(f"select sum(total_spend) from '{built.truth_dir}/persons.parquet'").fetchall()[0][0]
     assert 0.5 * true_revenue < float(revenue) <= true_revenue
+
+
+def test_every_birth_date_written_in_a_contract_format_survives_staging(built: BuiltWarehouse) -> None:
+    con = built.connect()
+    written, kept = con.sql(
+        f"""
+        select count(*), count(s.birth_date)
+        from raw.crm__contacts r
+        join staging.stg_crm__contacts s on s._source_row = r._source_row
+        where r.birth_date is not null
+          and r._source_row not in (
+              select row_number from '{built.truth_dir}/defects.parquet' where source_table = 'crm/contacts')
+        """
+    ).fetchall()[0]
+    assert written > 1000
+    assert kept / written > 0.99  # only dates after the contact's creation are nulled as implausible
