@@ -6,7 +6,7 @@
     max_iterations rounds the build fails loudly rather than publish half-merged persons.
 
     nodes_sql: a select with column node_id (bigint); edges_sql: a select with node_a, node_b.
-    Creates table <prefix>_labels(node_id, component_id); component_id is the smallest node id
+    Creates table <prefix>_labels(node_id, component_id, ...); component_id is the smallest node id
     of the component. Scratch tables live beside the model and are dropped by the caller.
     Only runs when dbt executes (run/build); other commands get an empty placeholder. -#}
 {% macro connected_components(prefix, nodes_sql, edges_sql, max_iterations) %}
@@ -38,16 +38,17 @@
             )
             select
                 p.node_id,
-                least(p.component_id, coalesce(q.component_id, p.component_id)) as component_id
+                least(p.component_id, coalesce(q.component_id, p.component_id)) as component_id,
+                o.component_id as previous_component_id
             from propagated as p
             left join propagated as q on p.component_id = q.node_id
+            inner join {{ labels }} as o on p.node_id = o.node_id
         {%- endset -%}
         {% do customer360.create_scratch_table(candidate, step_sql) %}
         {%- set changed = run_query(
-            'select count(*) from ' ~ candidate ~ ' as c inner join ' ~ labels
-            ~ ' as l on c.node_id = l.node_id where c.component_id <> l.component_id'
+            'select count(*) from ' ~ candidate ~ ' where component_id <> previous_component_id'
         ).columns[0].values()[0] -%}
-        {% do customer360.create_scratch_table(labels, 'select * from ' ~ candidate) %}
+        {% do customer360.rename_scratch_table(candidate, labels) %}
         {%- set ns.rounds = round + 1 -%}
         {%- if changed == 0 -%}{%- set ns.converged = true -%}{%- endif -%}
     {%- endfor -%}
@@ -59,7 +60,6 @@
         ) }}
     {%- endif -%}
     {% do log('connected components of ' ~ prefix ~ ' converged in ' ~ ns.rounds ~ ' rounds', info=true) %}
-    {% do customer360.drop_scratch_table(candidate) %}
     {% do customer360.drop_scratch_table(edges) %}
 {% endmacro %}
 
@@ -78,6 +78,13 @@
     {% do run_query('create table ' ~ name ~ '_next using parquet as ' ~ select_sql) %}
     {% do run_query('drop table if exists ' ~ name) %}
     {% do run_query('alter table ' ~ name ~ '_next rename to ' ~ name) %}
+{% endmacro %}
+
+
+{#- Replace table `target` by table `source` (both schema-qualified) without copying rows. -#}
+{% macro rename_scratch_table(source, target) %}
+    {% do run_query('drop table if exists ' ~ target) %}
+    {% do run_query('alter table ' ~ source ~ ' rename to ' ~ target.split('.')[-1]) %}
 {% endmacro %}
 
 

@@ -1,6 +1,6 @@
 {#- The identity graph as integer edges, ready for connected components:
-    - record -> identifier node for every linked identifier (a star, not a clique: n records
-      sharing an email make n edges, not n^2);
+    - record -> identifier node for every linked identifier held by two or more records (a star,
+      not a clique: n records sharing an email make n edges, not n^2);
     - record -> record for every fuzzy pair at or above var identity_match_weight_threshold whose
       first names agree (exact, nickname or typo-close: a positive first-name weight). Household
       members share surname, address, landline and sometimes a mailbox, and Fellegi-Sunter adds

@@ -1,5 +1,5 @@
 {#- Every node of the identity graph with a dense integer id (joins on integers are what make
-    connected components fast): each record, and each identifier node a record links to. Records
+    connected components fast): each record, and each identifier node that links two or more. Records
     carry what the chaining guard checks: a birth-date key (day and month in order, so a swapped
     entry is not a conflict) and whether the record is a named one (counted against the size cap). -#}
 with
@@ -28,13 +28,17 @@ record_nodes as (
 ),
 
 identifier_nodes as (
-    select distinct
+    {#- Only identifiers held by two or more records can link anything; the rest (most system keys,
+        every cookie id) would only make the graph bigger. -#}
+    select
         link_node as node_key,
         'identifier' as node_kind,
         cast(null as varchar) as birth_key,
         false as is_named_record
     from screened
     where link_node is not null
+    group by link_node
+    having count(distinct record_key) > 1
 ),
 
 nodes as (

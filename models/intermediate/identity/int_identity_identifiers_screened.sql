@@ -31,24 +31,42 @@ nicknames as (
     select * from {{ ref('nicknames') }}
 ),
 
-junk_matched as (
-    select
-        identifiers.record_key,
-        identifiers.identifier_type,
-        identifiers.identifier_value,
-        min(junk.reason) as junk_reason
+distinct_values as (
+    select distinct
+        identifier_type,
+        identifier_value
     from identifiers
+),
+
+junk_rule_hits as (
+    {#- Exact rules by an equality join; patterns as literal regular expressions (macro
+        junk_pattern_reason), each tried once per distinct value. -#}
+    select
+        distinct_values.identifier_type,
+        distinct_values.identifier_value,
+        junk.reason
+    from distinct_values
     inner join junk
         on
-            identifiers.identifier_type = junk.identifier_type
-            and (
-                (junk.match_type = 'exact' and identifiers.identifier_value = junk.identifier_pattern)
-                or (
-                    junk.match_type = 'pattern'
-                    and {{ regex_matches_expression('identifiers.identifier_value', 'junk.identifier_pattern') }}
-                )
-            )
-    group by identifiers.record_key, identifiers.identifier_type, identifiers.identifier_value
+            distinct_values.identifier_type = junk.identifier_type
+            and distinct_values.identifier_value = junk.identifier_pattern
+    where junk.match_type = 'exact'
+    union all
+    select
+        identifier_type,
+        identifier_value,
+        {{ junk_pattern_reason('identifier_type', 'identifier_value') }} as reason
+    from distinct_values
+),
+
+junk_matched as (
+    select
+        identifier_type,
+        identifier_value,
+        min(reason) as junk_reason
+    from junk_rule_hits
+    where reason is not null
+    group by identifier_type, identifier_value
 ),
 
 values_per_record as (
@@ -78,8 +96,7 @@ first_checks as (
     left join rules on identifiers.identifier_type = rules.identifier_type
     left join junk_matched
         on
-            identifiers.record_key = junk_matched.record_key
-            and identifiers.identifier_type = junk_matched.identifier_type
+            identifiers.identifier_type = junk_matched.identifier_type
             and identifiers.identifier_value = junk_matched.identifier_value
     left join values_per_record
         on

@@ -25,44 +25,53 @@ rules as (
     select * from {{ ref('identifier_rules') }}
 ),
 
+record_components as (
+    select
+        records.record_key,
+        records.created_at,
+        clusters.component_id,
+        clusters.guard_status
+    from records
+    inner join nodes on records.record_key = nodes.node_key
+    inner join clusters on nodes.node_id = clusters.node_id
+),
+
 anchor_candidates as (
     select
-        screened.link_node as node_key,
+        record_components.component_id,
+        screened.link_node as anchor_node,
         rules.anchor_priority,
         min(screened.observed_at) as first_observed_at
     from screened
+    inner join record_components on screened.record_key = record_components.record_key
     inner join rules on screened.identifier_type = rules.identifier_type
     where screened.link_node is not null
-    group by screened.link_node, rules.anchor_priority
+    group by record_components.component_id, screened.link_node, rules.anchor_priority
     union all
     select
-        record_key as node_key,
+        component_id,
+        record_key as anchor_node,
         99 as anchor_priority,
         created_at as first_observed_at
-    from records
+    from record_components
 ),
 
 ranked_anchors as (
     select
-        clusters.component_id,
-        nodes.node_key,
+        component_id,
+        anchor_node,
         row_number() over (
-            partition by clusters.component_id
-            order by
-                anchor_candidates.anchor_priority asc,
-                anchor_candidates.first_observed_at asc nulls last,
-                nodes.node_key asc
+            partition by component_id
+            order by anchor_priority asc, first_observed_at asc nulls last, anchor_node asc
         ) as anchor_rank
-    from clusters
-    inner join nodes on clusters.node_id = nodes.node_id
-    inner join anchor_candidates on nodes.node_key = anchor_candidates.node_key
+    from anchor_candidates
 ),
 
 anchors as (
     select
         component_id,
-        node_key as anchor_node,
-        'p_' || substr(md5(node_key), 1, 16) as person_id
+        anchor_node,
+        'p_' || substr(md5(anchor_node), 1, 16) as person_id
     from ranked_anchors
     where anchor_rank = 1
 ),
@@ -75,15 +84,14 @@ assigned as (
         records.source_record_id,
         anchors.person_id,
         anchors.anchor_node,
-        clusters.guard_status,
+        record_components.guard_status,
         coalesce(
             min(case when records.record_type = 'web_cookie' then 1 else 0 end) over (partition by anchors.person_id) = 1,
             false
         ) as is_anonymous_person
     from records
-    inner join nodes on records.record_key = nodes.node_key
-    inner join clusters on nodes.node_id = clusters.node_id
-    inner join anchors on clusters.component_id = anchors.component_id
+    inner join record_components on records.record_key = record_components.record_key
+    inner join anchors on record_components.component_id = anchors.component_id
 )
 
 select * from assigned
