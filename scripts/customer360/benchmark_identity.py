@@ -28,7 +28,7 @@ from .settings import PROJECT_DIR, Settings
 IDENTITY_STEPS = {
     "identifiers": (
         "int_identity_records_unioned int_identity_identifiers_unioned int_identity_identifiers_screened "
-        "int_identity_identifier_audit",
+        "int_identity_identifier_audit int_identity_records_screened",
         "int_identity_identifiers_screened",
     ),
     "fuzzy matching": ("int_identity_match_records int_identity_fuzzy_pairs", "int_identity_fuzzy_pairs"),

@@ -15,17 +15,7 @@ current_assignments as (
 
 {% if is_incremental() %}
     latest as (
-        select
-            record_key,
-            person_id
-        from (
-            select
-                record_key,
-                person_id,
-                row_number() over (partition by record_key order by valid_from desc) as recency_rank
-            from {{ this }}
-        ) as ranked
-        where recency_rank = 1
+        {{ latest_crosswalk(this) }}
     ),
 
     changes as (

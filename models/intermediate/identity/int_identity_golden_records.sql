@@ -5,7 +5,8 @@
       frequency     - the value most of the person's records agree on wins;
       completeness  - the record with more filled attributes wins.
     Remaining ties go to the smaller value, then the smaller record key, so the choice is
-    deterministic. Emails and phones that screening dropped (junk, over their cap) never win.
+    deterministic. Emails and phones that screening dropped (junk, over their cap) never win: the
+    records come from int_identity_records_screened.
     Beside each value: the source system and observation time of the winning record. -#}
 {%- set attributes = [
     ('first_name', 'first_name', 'first_name_normalised'),
@@ -21,15 +22,11 @@
 with
 
 records as (
-    select * from {{ ref('int_identity_records_unioned') }}
+    select * from {{ ref('int_identity_records_screened') }}
 ),
 
 assignments as (
     select * from {{ ref('int_identity_persons_assigned') }}
-),
-
-screened as (
-    select * from {{ ref('int_identity_identifiers_screened') }}
 ),
 
 source_trust as (
@@ -40,33 +37,12 @@ rules as (
     select * from {{ ref('survivorship_rules') }}
 ),
 
-refused_contact_points as (
-    select distinct
-        record_key,
-        identifier_type,
-        identifier_value
-    from screened
-    where screening_action = 'dropped' and identifier_type in ('email', 'phone')
-),
-
 person_records as (
     select
         assignments.person_id,
-        records.*,
-        case when refused_email.record_key is null then records.email end as usable_email,
-        case when refused_phone.record_key is null then records.phone_e164 end as usable_phone
+        records.*
     from records
     inner join assignments on records.record_key = assignments.record_key
-    left join refused_contact_points as refused_email
-        on
-            records.record_key = refused_email.record_key
-            and refused_email.identifier_type = 'email'
-            and records.email_canonical = refused_email.identifier_value
-    left join refused_contact_points as refused_phone
-        on
-            records.record_key = refused_phone.record_key
-            and refused_phone.identifier_type = 'phone'
-            and records.phone_e164 = refused_phone.identifier_value
     where not assignments.is_anonymous_person
 ),
 

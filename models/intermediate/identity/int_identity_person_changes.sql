@@ -6,27 +6,13 @@
 
 with
 
-crosswalk_history as (
-    select * from {{ ref('int_identity_crosswalk_history') }}
-),
-
 current_assignments as (
     select * from {{ ref('int_identity_persons_assigned') }}
 ),
 
 previous_assignments as (
-    select
-        record_key,
-        person_id
-    from (
-        select
-            record_key,
-            person_id,
-            row_number() over (partition by record_key order by valid_from desc) as recency_rank
-        from crosswalk_history
-        where run_id <> '{{ invocation_id }}'
-    ) as ranked
-    where recency_rank = 1 and person_id is not null
+    select * from ({{ latest_crosswalk(ref('int_identity_crosswalk_history'), invocation_id) }}) as latest
+    where person_id is not null
 ),
 
 paired as (

@@ -1,5 +1,6 @@
 {#- Connected components are closed under the edges: both ends of every edge are in the same
-    original component, and both ends of every edge the guard kept are in the same final one. -#}
+    original component; both ends of an identifier edge are in the same final component; and a
+    fuzzy edge whose ends ended apart is one the guard audited as cut. -#}
 with
 
 edges as (
@@ -18,36 +19,28 @@ nodes as (
     select * from {{ ref('int_identity_graph_nodes') }}
 ),
 
-broken as (
+placed_edges as (
     select
-        edges.node_a,
-        edges.node_b,
-        edges.edge_kind
-    from edges
-    inner join clusters as cluster_a on edges.node_a = cluster_a.node_id
-    inner join clusters as cluster_b on edges.node_b = cluster_b.node_id
-    where
-        cluster_a.unguarded_component_id <> cluster_b.unguarded_component_id
-        or (cluster_a.component_id <> cluster_b.component_id and edges.edge_kind = 'identifier')
-),
-
-uncut_fuzzy as (
-    select
-        edges.node_a,
-        edges.node_b,
-        edges.edge_kind
+        node_a.node_key as key_a,
+        node_b.node_key as key_b,
+        edges.edge_kind,
+        cluster_a.unguarded_component_id <> cluster_b.unguarded_component_id as crosses_original,
+        cluster_a.component_id <> cluster_b.component_id as crosses_final
     from edges
     inner join clusters as cluster_a on edges.node_a = cluster_a.node_id
     inner join clusters as cluster_b on edges.node_b = cluster_b.node_id
     inner join nodes as node_a on edges.node_a = node_a.node_id
     inner join nodes as node_b on edges.node_b = node_b.node_id
-    left join cuts on node_a.node_key = cuts.record_key_a and node_b.node_key = cuts.record_key_b
+),
+
+broken as (
+    select placed_edges.*
+    from placed_edges
+    left join cuts on placed_edges.key_a = cuts.record_key_a and placed_edges.key_b = cuts.record_key_b
     where
-        edges.edge_kind = 'fuzzy'
-        and cluster_a.component_id <> cluster_b.component_id
-        and cuts.record_key_a is null
+        placed_edges.crosses_original
+        or (placed_edges.crosses_final and placed_edges.edge_kind = 'identifier')
+        or (placed_edges.crosses_final and cuts.record_key_a is null)
 )
 
 select * from broken
-union all
-select * from uncut_fuzzy
