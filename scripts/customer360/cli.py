@@ -82,6 +82,21 @@ def _benchmark_identity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_clv(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .clv_evaluation import evaluate, format_report, read_transactions
+
+    transactions = read_transactions(
+        Path(args.transactions), args.customer_column, args.date_column, args.amount_column
+    )
+    result = evaluate(transactions, pd.Timestamp(args.calibration_end), pd.Timestamp(args.holdout_end))
+    print(format_report(result))
+    result.predictions[["customer_id", "predicted_holdout_purchases", "churn_score"]].to_csv(args.out, index=False)
+    print(f"\nper-customer predictions written to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands and their options; `customer360 <command> --help` explains each."""
     parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
@@ -130,6 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
     bench.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
     bench.set_defaults(func=_benchmark)
+
+    clv = sub.add_parser(
+        "evaluate-clv",
+        help="fit BG/NBD + Gamma-Gamma on a calibration period of any transaction file and score the holdout",
+    )
+    clv.add_argument("transactions", help="CSV or Parquet with a customer id, a date and an amount per transaction")
+    clv.add_argument("--calibration-end", required=True, help="last day of the calibration period (YYYY-MM-DD)")
+    clv.add_argument("--holdout-end", required=True, help="last day of the holdout period (YYYY-MM-DD)")
+    clv.add_argument("--customer-column", default="customer_id")
+    clv.add_argument("--date-column", default="date")
+    clv.add_argument("--amount-column", default="amount")
+    clv.add_argument("--out", default="clv_predictions.csv", help="per-customer predictions CSV")
+    clv.set_defaults(func=_evaluate_clv)
 
     bench_id = sub.add_parser(
         "benchmark-identity",

@@ -142,11 +142,18 @@ def probability_no_purchase(model: BgNbd, horizon: float, x: np.ndarray, t_x: np
     return (1 - alive) + alive * silent_if_alive
 
 
-def fit_gamma_gamma(summary: pd.DataFrame, initial: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> GammaGamma:
-    """Maximum-likelihood Gamma-Gamma on repeat buyers' (frequency, monetary_value) (FHL 2005b)."""
+def fit_gamma_gamma(summary: pd.DataFrame, initial: tuple[float, float, float] | None = None) -> GammaGamma:
+    """Maximum-likelihood Gamma-Gamma on repeat buyers' (frequency, monetary_value) (FHL 2005b).
+
+    The default start puts the implied mean spend p*gamma/(q-1) at the observed mean, and the search
+    stays within e^-10..e^10 on every parameter: from a poor start (1, 1, 1) the optimiser can run to
+    p -> inf, gamma -> 0, where rounding in the log-gamma terms fakes an ever better likelihood.
+    """
     repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
     rows, weight = _collapse(repeat, ["frequency", "monetary_value"])
     x, m = rows.T
+    if initial is None:
+        initial = (2.0, 3.0, float(np.average(m, weights=weight)))
 
     def negative(log_params: np.ndarray) -> float:
         p, q, gamma = np.exp(log_params)
@@ -229,3 +236,39 @@ def bgnbd_standard_errors(summary: pd.DataFrame, model: BgNbd) -> dict[str, floa
     covariance = np.linalg.inv(_numeric_hessian(negative, point))
     errors = np.exp(point) * np.sqrt(np.diag(covariance))
     return dict(zip(("r", "alpha", "a", "b"), errors.tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class PredictionSettings:
+    """Horizons and discounting of the predictions (dbt vars clv_horizon_weeks, clv_annual_discount_rate,
+    churn_horizon_weeks)."""
+
+    clv_horizon_weeks: float = 52.0
+    annual_discount_rate: float = 0.10
+    churn_horizon_weeks: float = 13.0
+
+
+def predict_customers(summary: pd.DataFrame, settings: PredictionSettings) -> tuple[pd.DataFrame, BgNbd, GammaGamma]:
+    """Per customer of an rfm_summary: P(alive), expected purchases and spend, discounted CLV and the
+    churn probability (no purchase within the churn horizon), with the two fitted models."""
+    purchases = fit_bgnbd(summary)
+    spend = fit_gamma_gamma(summary)
+    x, t_x, T, m = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T", "monetary_value"))
+    out = pd.DataFrame(
+        {
+            "repeat_purchases": x.astype(int),
+            "recency_weeks": t_x,
+            "tenure_weeks": T,
+            "average_repeat_value": m,
+            "probability_alive": probability_alive(purchases, x, t_x, T),
+            "expected_purchases": expected_purchases(purchases, settings.clv_horizon_weeks, x, t_x, T),
+            "expected_order_value": expected_spend(spend, x, m),
+            "churn_probability": probability_no_purchase(purchases, settings.churn_horizon_weeks, x, t_x, T),
+        },
+        index=summary.index,
+    )
+    out["expected_spend"] = out["expected_purchases"] * out["expected_order_value"]
+    out["clv"] = discounted_clv(
+        purchases, spend, x, t_x, T, m, settings.clv_horizon_weeks, settings.annual_discount_rate
+    )
+    return out, purchases, spend

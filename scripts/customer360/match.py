@@ -62,6 +62,9 @@ class MatchConfig:
     u_max_pairs: float = 2e6
     em_max_pairs: float = 5e5
     seed: int = 42
+    # Splink's own DuckDB spills to disk beyond this, so matching a million records stays within the
+    # machine's budget beside the dbt process that hands it the records.
+    memory_limit: str = "4GB"
 
 
 def _first_name_comparison() -> cl.CustomComparison:
@@ -159,7 +162,10 @@ def usable_columns(frame: pd.DataFrame) -> set[str]:
 def train_linker(prepared: pd.DataFrame, config: MatchConfig) -> Linker:
     """A Splink linker on a private in-memory DuckDB, with lambda, u and m estimated from the data."""
     columns = usable_columns(prepared)
-    db_api = DuckDBAPI(duckdb.connect())
+    connection = duckdb.connect()
+    connection.execute(f"set memory_limit = '{config.memory_limit}'")
+    connection.execute("set preserve_insertion_order = false")
+    db_api = DuckDBAPI(connection)
     table = db_api.register(pa.Table.from_pandas(prepared, preserve_index=False))
     # Splink warns about every comparison level a small sample never shows; those keep their defaults.
     logging.getLogger("splink").setLevel(logging.ERROR)

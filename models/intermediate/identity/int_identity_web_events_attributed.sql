@@ -38,6 +38,7 @@ attributed as (
         events.web_session_id,
         events.shop_account_id,
         events.event_type,
+        events.device_type,
         events.occurred_at,
         coalesce(account_persons.person_id, cookie_persons.person_id) as person_id,
         case

@@ -1,0 +1,35 @@
+"""CLV and churn inside the dbt DAG (DuckDB): BG/NBD + Gamma-Gamma fitted on every buyer's purchases up
+to the as-of date (customer360.clv), then per buyer: probability of being active, expected purchases and
+spend over var clv_horizon_weeks, discounted CLV at var clv_annual_discount_rate, and the churn
+probability = P(no purchase within var churn_horizon_weeks), the model-consistent score (1 - P(alive)
+ranks one-time buyers as safest). Fitted parameters are logged and kept in every row for audit.
+"""
+
+import pandas as pd
+
+from customer360.clv import PredictionSettings, predict_customers, rfm_summary
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    as_of_frame = dbt.ref("int_customer_as_of").df()
+    purchases = dbt.ref("int_commerce_purchases_attributed").df()
+    as_of = pd.Timestamp(as_of_frame["as_of_date"].iloc[0])
+    purchases = purchases[purchases["person_id"].notna() & ~purchases["is_returned"].astype(bool)]
+    purchases = purchases.assign(purchased_at=pd.to_datetime(purchases["purchased_at"]), amount=purchases["amount"].astype(float))
+    summary = rfm_summary(
+        purchases, as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1),
+        customer="person_id", date="purchased_at", amount="amount",
+    )
+    settings = PredictionSettings(
+        clv_horizon_weeks=float(dbt.config.get("clv_horizon_weeks")),
+        annual_discount_rate=float(dbt.config.get("clv_annual_discount_rate")),
+        churn_horizon_weeks=float(dbt.config.get("churn_horizon_weeks")),
+    )
+    predictions, counts, spend = predict_customers(summary, settings)
+    predictions = predictions.reset_index().rename(columns={"index": "person_id"})
+    for name, value in (("bgnbd_r", counts.r), ("bgnbd_alpha", counts.alpha), ("bgnbd_a", counts.a),
+                        ("bgnbd_b", counts.b), ("gamma_gamma_p", spend.p), ("gamma_gamma_q", spend.q),
+                        ("gamma_gamma_gamma", spend.gamma)):
+        predictions[name] = float(value)
+    return predictions
