@@ -46,6 +46,10 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("phone",),
 )
 
+# Per-comparison match weights every scored-pairs table carries (null where a comparison had no data),
+# so the graph's rules can read them whatever columns a company's records hold.
+WEIGHT_COLUMNS = tuple(f"mw_{name}" for name in ("first_name", "last_name", "birth_date", "email", "phone", "postcode"))
+
 # Deterministic rules used only to estimate the prior match probability (lambda).
 PRIOR_RULES: tuple[tuple[str, ...], ...] = (("first_name_key", "last_name", "birth_date"), ("email",), ("phone",))
 PRIOR_RECALL = 0.8
@@ -197,11 +201,13 @@ def score_pairs(records: pd.DataFrame, nicknames: pd.DataFrame, config: MatchCon
         return empty_pairs()
     linker = train_linker(prepared, config)
     predictions = linker.inference.predict(threshold_match_weight=config.audit_weight_floor).as_pandas_dataframe()
-    weights = [c for c in predictions.columns if c.startswith("mw_") and not c.startswith("mw_tf_adj_")]
-    pairs = predictions[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *weights]].rename(
-        columns={"unique_id_l": "record_key_l", "unique_id_r": "record_key_r"}
+    pairs = predictions.reindex(
+        columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability", *WEIGHT_COLUMNS]
     )
-    return pairs.sort_values(["record_key_l", "record_key_r"], ignore_index=True)
+    pairs = pairs.rename(columns={"unique_id_l": "record_key_l", "unique_id_r": "record_key_r"})
+    return pairs.astype({c: "float64" for c in WEIGHT_COLUMNS}).sort_values(
+        ["record_key_l", "record_key_r"], ignore_index=True
+    )
 
 
 def empty_pairs() -> pd.DataFrame:
@@ -212,6 +218,7 @@ def empty_pairs() -> pd.DataFrame:
             "record_key_r": pd.Series(dtype="string"),
             "match_weight": pd.Series(dtype="float64"),
             "match_probability": pd.Series(dtype="float64"),
+            **{column: pd.Series(dtype="float64") for column in WEIGHT_COLUMNS},
         }
     )
 

@@ -1,0 +1,100 @@
+"""customer_360 and its timeline on generated data, checked against the generator's truth: one row per
+known person, a timeline that adds up to the mart, and predictions that rank real churners and real
+survivors the way an oracle knowing the true parameters would, give or take identity errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from customer360.clv_evaluation import evaluate, roc_auc
+from customer360.evaluate import generator_truth
+
+from .conftest import BuiltWarehouse
+
+HORIZON_WEEKS = 13
+
+
+def test_one_row_per_known_person_and_every_segment_named(built: BuiltWarehouse) -> None:
+    con = built.connect()
+    rows, persons, known, unnamed = con.sql(
+        """
+        select count(*), count(distinct person_id),
+               (select count(distinct person_id) from intermediate.int_identity_persons_assigned
+                where not is_anonymous_person),
+               count(*) filter (where segment is null or lifecycle_stage is null)
+        from marts.customer_360
+        """
+    ).fetchall()[0]
+    assert rows == persons == known
+    assert unnamed == 0
+
+
+def test_timeline_purchases_add_up_to_the_mart(built: BuiltWarehouse) -> None:
+    con = built.connect()
+    mismatched, buyers = con.sql(
+        """
+        with timeline as (
+            select person_id, count(*) as purchases
+            from marts.fct_customer_touchpoints
+            where touchpoint_type in ('order', 'store purchase')
+            group by person_id
+        )
+        select count(*) filter (where coalesce(t.purchases, 0) <> c.purchase_count),
+               count(*) filter (where c.purchase_count > 0)
+        from marts.customer_360 as c
+        left join timeline as t using (person_id)
+        """
+    ).fetchall()[0]
+    assert buyers > 1000
+    assert mismatched == 0
+
+
+@pytest.fixture(scope="module")
+def backtest(built: BuiltWarehouse) -> pd.DataFrame:
+    """Calibrate on all attributed purchases up to 13 weeks before the end, score the last 13 weeks, and
+    attach the oracle score from the truth: 1 when the person had already dropped out, else exp(-lambda h)."""
+    con = built.connect()
+    purchases = con.sql(
+        "select person_id as customer_id, purchased_at as date, cast(amount as double) as amount "
+        "from intermediate.int_commerce_purchases_attributed where person_id is not null and not is_returned"
+    ).df()
+    end = purchases["date"].max().normalize()
+    calibration_end = end - pd.Timedelta(weeks=HORIZON_WEEKS)
+    predictions = evaluate(purchases, calibration_end, end).predictions
+    con.register("truth", generator_truth(built.truth_dir))
+    majority = con.sql(
+        "select p.person_id, mode(t.true_id) as true_id from intermediate.int_identity_persons_assigned p "
+        "join truth t on t.record_id = p.record_key group by p.person_id"
+    ).df()
+    persons = pd.read_parquet(built.truth_dir / "persons.parquet")
+    start = pd.Timestamp(json.loads((built.truth_dir / "parameters.json").read_text())["start"])
+    calibration_week = (calibration_end - start).days / 7
+    scored = predictions.merge(majority, left_on="customer_id", right_on="person_id").merge(
+        persons[["person_id", "purchase_rate_per_week", "dropout_week"]].rename(columns={"person_id": "true_id"}),
+        on="true_id",
+    )
+    dead = scored["dropout_week"].notna() & (scored["dropout_week"] <= calibration_week)
+    scored["oracle_score"] = np.where(dead, 1.0, np.exp(-scored["purchase_rate_per_week"] * HORIZON_WEEKS))
+    return scored.dropna(subset=["purchase_rate_per_week"])
+
+
+def test_churn_score_ranks_real_churners_close_to_an_oracle(backtest: pd.DataFrame) -> None:
+    churned = backtest["churned"].to_numpy()
+    ours = roc_auc(churned, backtest["churn_score"])
+    oracle = roc_auc(churned, backtest["oracle_score"])
+    one_minus_alive = roc_auc(churned, 1 - backtest["probability_alive"])
+    # Measured on 10,000 people: ours 0.835, oracle 0.899 (identity errors split and merge purchase
+    # histories the oracle sees whole); 1 - P(alive) is far behind.
+    assert ours >= 0.78
+    assert ours >= oracle - 0.09
+    assert ours > one_minus_alive + 0.1
+
+
+def test_expected_holdout_purchases_track_what_happened(backtest: pd.DataFrame) -> None:
+    predicted = backtest["predicted_holdout_purchases"].sum()
+    actual = backtest["actual_holdout_purchases"].sum()
+    assert predicted == pytest.approx(actual, rel=0.2)
