@@ -97,6 +97,13 @@ def _evaluate_clv(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmark_clv(args: argparse.Namespace) -> int:
+    from .clv_evaluation import benchmark_fit
+
+    print(benchmark_fit(args.buyers, args.seed))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands and their options; `customer360 <command> --help` explains each."""
     parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
@@ -158,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     clv.add_argument("--amount-column", default="amount")
     clv.add_argument("--out", default="clv_predictions.csv", help="per-customer predictions CSV")
     clv.set_defaults(func=_evaluate_clv)
+
+    bench_clv = sub.add_parser("benchmark-clv", help="time the CLV fits on simulated buyers and compare with the truth")
+    bench_clv.add_argument("--buyers", type=int, default=1_000_000)
+    bench_clv.add_argument("--seed", type=int, default=1)
+    bench_clv.set_defaults(func=_benchmark_clv)
 
     bench_id = sub.add_parser(
         "benchmark-identity",

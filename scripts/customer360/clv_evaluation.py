@@ -122,3 +122,51 @@ def format_report(result: ClvEvaluation) -> str:
         f"| 1 - P(alive) (not recommended) | {roc_auc(churned, 1 - p['probability_alive']):.3f} |",
     ]
     return "\n".join(lines)
+
+
+def benchmark_fit(buyers: int, seed: int) -> str:
+    """Benchmark (not a test): simulate buyers from the generator's purchase process, time both fits, and
+    compare the BG/NBD estimates with the truth in standard errors."""
+    import time
+
+    from .clv import bgnbd_standard_errors, fit_gamma_gamma
+    from .generator.config import PurchaseProcess
+    from .generator.purchases import draw_latent_parameters, simulate_purchases
+
+    truth, rng, horizon = PurchaseProcess(), np.random.default_rng(seed), 104.0
+    latent = draw_latent_parameters(buyers, truth, rng)
+    first = rng.uniform(0, 52, buyers)
+    purchases, _ = simulate_purchases(first, latent, horizon, truth, rng)
+    # Exports carry days, not instants: times in whole days (as weeks), as rfm_summary gives them.
+    first = np.floor(first * 7) / 7
+    purchases["week"] = np.floor(purchases["week"] * 7) / 7
+    grouped = purchases.groupby("buyer")
+    repeats = purchases[~purchases["is_first"]].groupby("buyer")["amount"].mean()
+    summary = pd.DataFrame(
+        {
+            "frequency": grouped.size() - 1,
+            "recency": grouped["week"].max() - first,
+            "T": horizon - first,
+            "monetary_value": repeats.reindex(range(buyers), fill_value=0.0),
+        }
+    )
+    started = time.perf_counter()
+    model = fit_bgnbd(summary)
+    bgnbd_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    spend = fit_gamma_gamma(summary)
+    gamma_seconds = time.perf_counter() - started
+    errors = bgnbd_standard_errors(summary, model)
+    lines = [
+        f"{buyers:,} simulated buyers: BG/NBD fit {bgnbd_seconds:.2f} s, Gamma-Gamma fit {gamma_seconds:.2f} s",
+        "| parameter | truth | estimate | standard error | (estimate - truth) / SE |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in ("r", "alpha", "a", "b"):
+        estimate, true = getattr(model, name), getattr(truth, name)
+        lines.append(
+            f"| {name} | {true} | {estimate:.4f} | {errors[name]:.4f} | {(estimate - true) / errors[name]:+.2f} |"
+        )
+    for name, true in (("p", truth.spend_p), ("q", truth.spend_q), ("gamma", truth.spend_gamma)):
+        lines.append(f"| {name} (Gamma-Gamma) | {true} | {getattr(spend, name):.4f} | | |")
+    return "\n".join(lines)
