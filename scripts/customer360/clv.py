@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.optimize import OptimizeResult, minimize
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,14 @@ def _collapse(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.n
     return grouped[columns].to_numpy(dtype=float), grouped["weight"].to_numpy(dtype=float)
 
 
-def _minimise(negative: Callable[[np.ndarray], float], start: np.ndarray, size: int) -> OptimizeResult:
+def _minimise(negative: Callable, start: np.ndarray, size: int, with_gradient: bool = False) -> OptimizeResult:
     """Bounded quasi-Newton search on the log scale. The bounds (e^-10..e^10) keep it away from the
     degenerate corner where rounding in the log-gamma terms fakes an ever better likelihood (an unbounded
     Gamma-Gamma fit ran to p -> inf, gamma -> 0 on the generator's data); the tolerances are tight enough
     that a million-customer likelihood (~1e7) still resolves differences far below a standard error."""
     options = {"ftol": 1e-14, "gtol": 1e-9, "maxiter": 2000}
-    return minimize(negative, start, method="L-BFGS-B", bounds=[(-10.0, 10.0)] * size, options=options)
+    bounds = [(-10.0, 10.0)] * size
+    return minimize(negative, start, method="L-BFGS-B", jac=with_gradient, bounds=bounds, options=options)
 
 
 def bgnbd_log_likelihood_terms(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -107,12 +108,38 @@ def fit_bgnbd(summary: pd.DataFrame, initial: tuple[float, float, float, float] 
     rows, weight = _collapse(summary, ["frequency", "recency", "T"])
     x, t_x, T = rows.T
 
-    def negative(log_params: np.ndarray) -> float:
-        return -float(weight @ bgnbd_log_likelihood_terms(np.exp(log_params), x, t_x, T))
+    def negative(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = bgnbd_log_likelihood_and_gradient(np.exp(log_params), x, t_x, T, weight)
+        return -value, -gradient * np.exp(log_params)  # chain rule to the log scale
 
-    result = _minimise(negative, np.log(initial), len(initial))
+    result = _minimise(negative, np.log(initial), len(initial), with_gradient=True)
     r, alpha, a, b = np.exp(result.x)
     return BgNbd(r, alpha, a, b, -float(result.fun))
+
+
+def bgnbd_log_likelihood_and_gradient(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, weight: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Weighted BG/NBD log-likelihood and its analytic gradient in (r, alpha, a, b): one pass over the
+    data per optimiser step instead of five for a numerical gradient (a million buyers fit in seconds)."""
+    r, alpha, a, b = params
+    a3 = -(r + x) * np.log(alpha + T)
+    repeat = x > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a4 = np.where(
+            repeat, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + t_x), -np.inf
+        )
+    mix = np.logaddexp(a3, a4)
+    w3, w4 = np.exp(a3 - mix), np.exp(a4 - mix)
+    terms = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + betaln(a, b + x) - betaln(a, b) + mix
+    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + T) - w4 * np.log(alpha + t_x)
+    d_alpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + t_x)
+    d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_b_a4 = np.where(repeat, -w4 / np.maximum(b + x - 1, 1e-300), 0.0)
+    d_b = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) + d_b_a4
+    gradient = np.array([weight @ d_r, weight @ d_alpha, weight @ d_a, weight @ d_b])
+    return float(weight @ terms), gradient
 
 
 def probability_alive(model: BgNbd, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:

@@ -139,3 +139,20 @@ def test_holdout_evaluation_on_cdnow_ranks_churn_far_better_than_one_minus_p_ali
     assert model_consistent > 0.7 > 0.4 > one_minus_alive  # the warning, reproduced
     # predictions track the realised holdout by calibration frequency (FHL 2005, figure 4)
     assert np.corrcoef(p["predicted_holdout_purchases"], p["actual_holdout_purchases"])[0, 1] > 0.6
+
+
+def test_the_analytic_bgnbd_gradient_matches_finite_differences() -> None:
+    from scipy.optimize import approx_fprime
+
+    from customer360.clv import bgnbd_log_likelihood_and_gradient, bgnbd_log_likelihood_terms
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 6, 200).astype(float)
+    T = rng.uniform(10, 40, 200)
+    t_x = np.where(x > 0, rng.uniform(0, 1, 200) * T, 0.0)
+    weight = rng.integers(1, 4, 200).astype(float)
+    params = np.array([0.3, 4.0, 0.8, 2.5])
+    value, gradient = bgnbd_log_likelihood_and_gradient(params, x, t_x, T, weight)
+    assert value == pytest.approx(weight @ bgnbd_log_likelihood_terms(params, x, t_x, T))
+    numeric = approx_fprime(params, lambda p: weight @ bgnbd_log_likelihood_terms(p, x, t_x, T), 1e-7)
+    assert np.allclose(gradient, numeric, rtol=1e-4, atol=1e-4)
