@@ -6,14 +6,19 @@ purchases as (
     select * from {{ ref('int_commerce_purchases_attributed') }}
 ),
 
+latest as (
+    select cast(max(purchased_at) as date) as latest_purchase_date
+    from purchases
+),
+
 as_of as (
     select
         {% if var('as_of_date', none) %}
             cast('{{ var("as_of_date") }}' as date)
         {% else %}
-            cast(max(purchased_at) as date)
+            latest_purchase_date
         {% endif %} as as_of_date
-    from purchases
+    from latest
 )
 
 select * from as_of
