@@ -20,14 +20,6 @@ assignments as (
     select * from {{ ref('int_identity_persons_assigned') }}
 ),
 
-account_persons as (
-    select
-        source_record_id as shop_account_id,
-        person_id
-    from assignments
-    where record_type = 'shop_account'
-),
-
 card_persons as (
     select
         contacts.loyalty_card_id,
@@ -41,13 +33,13 @@ card_persons as (
 web_purchases as (
     select
         'order:' || orders.order_id as purchase_id,
-        coalesce(account_persons.person_id, guests.person_id) as person_id,
+        coalesce(account_owners.person_id, guests.person_id) as person_id,
         'web' as channel,
         orders.ordered_at as purchased_at,
         orders.total_amount as amount,
         orders.order_status = 'returned' as is_returned
     from orders
-    left join account_persons on orders.shop_account_id = account_persons.shop_account_id
+    left join assignments as account_owners on 'shop_account:' || orders.shop_account_id = account_owners.record_key
     left join assignments as guests on 'guest_order:' || orders.order_id = guests.record_key
 ),
 

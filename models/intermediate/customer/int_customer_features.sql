@@ -7,26 +7,27 @@ as_of as (
     select * from {{ ref('int_customer_as_of') }}
 ),
 
-persons as (
-    select
-        assignments.person_id,
-        min(records.created_at) as first_seen_at
-    from {{ ref('int_identity_persons_assigned') }} as assignments
-    inner join {{ ref('int_identity_records_unioned') }} as records on assignments.record_key = records.record_key
-    where not assignments.is_anonymous_person
-    group by assignments.person_id
-),
-
-first_records as (
+person_records as (
     select
         assignments.person_id,
         records.source_system,
+        records.created_at,
         row_number() over (
-            partition by assignments.person_id order by records.created_at asc, records.record_key asc
+            partition by assignments.person_id
+            order by case when records.source_system = 'web' then 1 else 0 end asc, records.created_at asc, records.record_key asc
         ) as record_rank
     from {{ ref('int_identity_persons_assigned') }} as assignments
     inner join {{ ref('int_identity_records_unioned') }} as records on assignments.record_key = records.record_key
-    where not assignments.is_anonymous_person and records.source_system <> 'web'
+    where not assignments.is_anonymous_person
+),
+
+persons as (
+    select
+        person_id,
+        min(created_at) as first_seen_at,
+        min(case when record_rank = 1 and source_system <> 'web' then source_system end) as acquisition_source
+    from person_records
+    group by person_id
 ),
 
 purchases as (
@@ -122,7 +123,7 @@ features as (
         persons.person_id,
         as_of.as_of_date,
         persons.first_seen_at,
-        first_records.source_system as acquisition_source,
+        persons.acquisition_source,
         commerce.first_purchase_channel,
         commerce.first_purchase_at,
         commerce.last_purchase_at,
@@ -145,7 +146,6 @@ features as (
         service.average_satisfaction
     from persons
     cross join as_of
-    left join first_records on persons.person_id = first_records.person_id and first_records.record_rank = 1
     left join commerce on persons.person_id = commerce.person_id
     left join engagement on persons.person_id = engagement.person_id
     left join email_engagement on persons.person_id = email_engagement.person_id
