@@ -104,6 +104,15 @@ def _benchmark_clv(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_size_benchmark_options(parser: argparse.ArgumentParser, sizes: str) -> None:
+    """Options shared by the benchmarks that generate data at several sizes."""
+    parser.add_argument("--people", default=sizes, help=f"comma-separated sizes (default {sizes})")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", default="/tmp/customer360-benchmark", help="scratch folder for data")
+    parser.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
+    parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Subcommands and their options; `customer360 <command> --help` explains each."""
     parser = argparse.ArgumentParser(prog="customer360", description=__doc__)
@@ -146,11 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=_evaluate_identity)
 
     bench = sub.add_parser("benchmark", help="time generate + dbt build at several sizes (not a test)")
-    bench.add_argument("--people", default="10000,100000,1000000", help="comma-separated sizes")
-    bench.add_argument("--seed", type=int, default=1)
-    bench.add_argument("--workdir", default="/tmp/customer360-benchmark", help="scratch folder for data")
-    bench.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
-    bench.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    _add_size_benchmark_options(bench, "10000,100000,1000000")
     bench.set_defaults(func=_benchmark)
 
     clv = sub.add_parser(
@@ -175,11 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         "benchmark-identity",
         help="time each identity step, clustering against scipy, and Splink alone, at several sizes (not a test)",
     )
-    bench_id.add_argument("--people", default="100000,1000000", help="comma-separated sizes")
-    bench_id.add_argument("--seed", type=int, default=1)
-    bench_id.add_argument("--workdir", default="/tmp/customer360-benchmark", help="scratch folder for data")
-    bench_id.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
-    bench_id.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    _add_size_benchmark_options(bench_id, "100000,1000000")
     bench_id.set_defaults(func=_benchmark_identity)
     return parser
 

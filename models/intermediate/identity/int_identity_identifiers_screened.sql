@@ -212,37 +212,26 @@ value_stats as (
     group by holder_names.identifier_type, holder_names.identifier_value
 ),
 
-screened as (
+classified as (
+    {#- The first rule that applies, decided once; the action and the reason both follow from it. -#}
     select
         first_checks.record_key,
         first_checks.source_system,
         first_checks.identifier_type,
         first_checks.identifier_value,
         first_checks.observed_at,
+        first_checks.first_reason,
+        first_checks.max_records,
+        first_checks.max_name_groups,
         value_stats.holder_records,
         value_stats.holder_name_groups,
+        holder_names.name_group,
         case
-            when first_checks.first_reason is not null then first_checks.first_reason
-            when value_stats.holder_records > first_checks.max_records
-                then
-                    'shared by ' || cast(value_stats.holder_records as varchar) || ' records, above the cap of '
-                    || cast(first_checks.max_records as varchar) || ' for ' || first_checks.identifier_type
-            when value_stats.holder_name_groups > first_checks.max_name_groups
-                then
-                    'shared by ' || cast(value_stats.holder_name_groups as varchar)
-                    || ' distinct first names, above the cap of ' || cast(first_checks.max_name_groups as varchar)
-                    || ' for ' || first_checks.identifier_type
-            when value_stats.has_conflicting_names
-                then 'held by records with different first names (household): links only records of the same first name'
-        end as screening_reason,
-        case
-            when first_checks.first_reason is not null then 'dropped'
-            when value_stats.holder_records > first_checks.max_records then 'dropped'
-            when value_stats.holder_name_groups > first_checks.max_name_groups then 'dropped'
-            when value_stats.has_conflicting_names then 'scoped to first name'
-            else 'linked'
-        end as screening_action,
-        holder_names.name_group
+            when first_checks.first_reason is not null then 'first check'
+            when value_stats.holder_records > first_checks.max_records then 'record cap'
+            when value_stats.holder_name_groups > first_checks.max_name_groups then 'name cap'
+            when value_stats.has_conflicting_names then 'household'
+        end as applied_rule
     from first_checks
     left join value_stats
         on
@@ -253,6 +242,38 @@ screened as (
             first_checks.record_key = holder_names.record_key
             and first_checks.identifier_type = holder_names.identifier_type
             and first_checks.identifier_value = holder_names.identifier_value
+),
+
+screened as (
+    select
+        record_key,
+        source_system,
+        identifier_type,
+        identifier_value,
+        observed_at,
+        holder_records,
+        holder_name_groups,
+        name_group,
+        case applied_rule
+            when 'first check' then first_reason
+            when 'record cap'
+                then
+                    'shared by ' || cast(holder_records as varchar) || ' records, above the cap of '
+                    || cast(max_records as varchar) || ' for ' || identifier_type
+            when 'name cap'
+                then
+                    'shared by ' || cast(holder_name_groups as varchar)
+                    || ' distinct first names, above the cap of ' || cast(max_name_groups as varchar)
+                    || ' for ' || identifier_type
+            when 'household'
+                then 'held by records with different first names (household): links only records of the same first name'
+        end as screening_reason,
+        case
+            when applied_rule is null then 'linked'
+            when applied_rule = 'household' then 'scoped to first name'
+            else 'dropped'
+        end as screening_action
+    from classified
 ),
 
 noded as (
