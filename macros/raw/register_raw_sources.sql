@@ -6,6 +6,12 @@
     1-based row number so a quarantined row can be traced back to its line. A column the file lacks
     is null; a file that is absent yields an empty view and a warning, so a company that exports
     only some systems can still build.
+
+    Erasure starts here: a raw row carrying any identifier on the erasure suppression list
+    (int_privacy_erasure_suppressions, salted hashes) is not visible in the view, so staging, the
+    quarantine and everything downstream never see it — also when the row is re-ingested later.
+    The identifier columns are the source columns tagged `meta: {erasure_type: ...}` (or
+    `erasure_type_column` when another column names the type).
 -#}
 {% macro register_raw_sources() %}
     {%- if execute -%}
@@ -55,13 +61,42 @@
             {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
         {%- endif -%}
         create or replace view {{ view }} as
-        select
-            {% for column in declared -%}
-            {% if column in present %}cast({{ adapter.quote(column) }} as varchar){% else %}cast(null as varchar){% endif %} as {{ column }},
-            {% endfor -%}
-            '{{ path }}' as _source_file,
-            {{ row_number }} as _source_row
-        from {{ reader }}
+        select * from (
+            select
+                {% for column in declared -%}
+                {% if column in present %}cast({{ adapter.quote(column) }} as varchar){% else %}cast(null as varchar){% endif %} as {{ column }},
+                {% endfor -%}
+                '{{ path }}' as _source_file,
+                {{ row_number }} as _source_row
+            from {{ reader }}
+        ) as raw_rows
+        {{ erasure_filter(node) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- `where` clause hiding rows that carry a suppressed identifier; empty while the list is empty. -#}
+{% macro erasure_filter(node) %}
+    {%- set suppressions = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_privacy_erasure_suppressions') -%}
+    {%- if suppressions is none -%}{{ return('') }}{%- endif -%}
+    {%- if (run_query('select count(*) from ' ~ suppressions).columns[0].values() | first) == 0 -%}{{ return('') }}{%- endif -%}
+    {%- set checks = [] -%}
+    {%- for name, column in node.columns.items() -%}
+        {%- set meta = column.meta or {} -%}
+        {%- if meta.get('erasure_type') or meta.get('erasure_type_column') -%}
+            {%- if meta.get('erasure_type') -%}
+                {%- set type_expression = "'" ~ meta.get('erasure_type') ~ "'" -%}
+            {%- else -%}
+                {%- set type_expression = 'lower(' ~ clean_text(meta.get('erasure_type_column')) ~ ')' -%}
+            {%- endif -%}
+            {%- do checks.append(erasure_hash(type_expression, erasure_normalised(type_expression, name))) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if checks -%}
+        where
+        {% for check in checks -%}
+            coalesce({{ check }}, '') not in (select identifier_hash from {{ suppressions }}){% if not loop.last %} and {% endif %}
+        {% endfor -%}
     {%- endif -%}
 {% endmacro %}
 

@@ -18,19 +18,21 @@ from .conftest import BuiltWarehouse
 HORIZON_WEEKS = 13
 
 
-def test_one_row_per_known_person_and_every_segment_named(built: BuiltWarehouse) -> None:
+def test_one_row_per_known_person_and_every_profiled_person_segmented(built: BuiltWarehouse) -> None:
     con = built.connect()
-    rows, persons, known, unnamed = con.sql(
+    rows, persons, known, unnamed, profiled = con.sql(
         """
         select count(*), count(distinct person_id),
                (select count(distinct person_id) from intermediate.int_identity_persons_assigned
                 where not is_anonymous_person),
-               count(*) filter (where segment is null or lifecycle_stage is null)
+               count(*) filter (where (segment is null or lifecycle_stage is null) <> (profiling_withheld_reason is not null)),
+               count(*) filter (where profiling_withheld_reason is null)
         from marts.customer_360
         """
     ).fetchall()[0]
     assert rows == persons == known
     assert unnamed == 0
+    assert 0.1 * rows < profiled < 0.9 * rows
 
 
 def test_timeline_purchases_add_up_to_the_mart(built: BuiltWarehouse) -> None:

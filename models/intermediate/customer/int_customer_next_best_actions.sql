@@ -1,24 +1,16 @@
 {#- The next best action per known person: the first rule of seed next_best_actions (by priority)
     matching the person's segment, churn band and CLV band ('*' matches anything), delivered on the
-    first channel of seed next_best_action_channels that the person has granted marketing consent for
-    and can be reached on (an email address, a phone number, the app). When no listed channel is
-    permitted, no action is proposed and the reason says so. -#}
+    first channel of seed next_best_action_channels that int_consent_reachable_channels permits for
+    marketing (a grant and a contact point). When no listed channel is permitted, no action is proposed
+    and the reason says so; a person not profiled (no profiling consent) has no segment and so no action. -#}
 with
 
 segments as (
     select * from {{ ref('int_customer_segments') }}
 ),
 
-features as (
-    select * from {{ ref('int_customer_features') }}
-),
-
-golden_records as (
-    select * from {{ ref('int_identity_golden_records') }}
-),
-
-consent as (
-    select * from {{ ref('int_consent_state') }}
+reachable_channels as (
+    select * from {{ ref('int_consent_reachable_channels') }}
 ),
 
 rules as (
@@ -57,18 +49,11 @@ permitted_channels as (
         ) as channel_rank
     from chosen_actions
     inner join action_channels on chosen_actions.action = action_channels.action
-    inner join consent
+    inner join reachable_channels
         on
-            chosen_actions.person_id = consent.person_id
-            and consent.purpose = 'marketing'
-            and action_channels.channel = consent.channel
-            and consent.is_granted
-    inner join golden_records on chosen_actions.person_id = golden_records.person_id
-    inner join features on chosen_actions.person_id = features.person_id
-    where
-        (action_channels.channel = 'email' and golden_records.email is not null)
-        or (action_channels.channel in ('sms', 'phone') and golden_records.phone_e164 is not null)
-        or (action_channels.channel = 'push' and features.uses_app)
+            chosen_actions.person_id = reachable_channels.person_id
+            and reachable_channels.purpose = 'marketing'
+            and action_channels.channel = reachable_channels.channel
 ),
 
 actions as (
@@ -77,6 +62,7 @@ actions as (
         case when permitted_channels.channel is not null then chosen_actions.action end as next_best_action,
         permitted_channels.channel as next_best_action_channel,
         case
+            when segments.profiling_withheld_reason is not null then 'not profiled: ' || segments.profiling_withheld_reason
             when chosen_actions.action is null then 'no rule matches'
             when permitted_channels.channel is null
                 then 'would be "' || chosen_actions.action || '" but no listed channel has marketing consent and a contact point'

@@ -3,17 +3,34 @@ to the as-of date (customer360.clv), then per buyer: probability of being active
 spend over var clv_horizon_weeks, discounted CLV at var clv_annual_discount_rate, and the churn
 probability = P(no purchase within var churn_horizon_weeks), the model-consistent score (1 - P(alive)
 ranks one-time buyers as safest). Fitted parameters are logged and kept in every row for audit.
+Only persons with profiling consent (int_consent_purpose_permissions) are fitted and scored: the
+others' purchases never enter the model, so their scores do not exist rather than being hidden.
 """
 
 import pandas as pd
 
 from customer360.clv import PredictionSettings, predict_customers, rfm_summary
 
+FLOAT_COLUMNS = (
+    "recency_weeks", "tenure_weeks", "average_repeat_value", "probability_alive", "expected_purchases",
+    "expected_order_value", "churn_probability", "expected_spend", "clv", "bgnbd_r", "bgnbd_alpha", "bgnbd_a",
+    "bgnbd_b", "gamma_gamma_p", "gamma_gamma_q", "gamma_gamma_gamma",
+)
+
+
+def empty_predictions():
+    columns = {"person_id": pd.Series(dtype="string"), "repeat_purchases": pd.Series(dtype="int64")}
+    columns |= {name: pd.Series(dtype="float64") for name in FLOAT_COLUMNS}
+    return pd.DataFrame(columns)
+
 
 def model(dbt, session):
     dbt.config(materialized="table")
     as_of_frame = dbt.ref("int_customer_as_of").df()
     purchases = dbt.ref("int_commerce_purchases_attributed").df()
+    permissions = dbt.ref("int_consent_purpose_permissions").df()
+    profiled = permissions.loc[(permissions["purpose"] == "profiling") & permissions["is_permitted"].astype(bool), "person_id"]
+    purchases = purchases[purchases["person_id"].isin(set(profiled))]
     as_of = pd.Timestamp(as_of_frame["as_of_date"].iloc[0])
     purchases = purchases[purchases["person_id"].notna() & ~purchases["is_returned"].astype(bool)]
     purchases = purchases.assign(purchased_at=pd.to_datetime(purchases["purchased_at"]), amount=purchases["amount"].astype(float))
@@ -21,6 +38,9 @@ def model(dbt, session):
         purchases, as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1),
         customer="person_id", date="purchased_at", amount="amount",
     )
+    if (summary["frequency"] > 0).sum() < 2:
+        # Too few profiled repeat buyers to fit anything (a tiny or consent-less dataset): no predictions.
+        return empty_predictions()
     settings = PredictionSettings(
         clv_horizon_weeks=float(dbt.config.get("clv_horizon_weeks")),
         annual_discount_rate=float(dbt.config.get("clv_annual_discount_rate")),

@@ -5,7 +5,10 @@
     matching rule by priority); people who never bought are 'Prospect'.
     Lifecycle: prospect (never bought), new (first purchase within var new_customer_days), churned
     (P(alive) below var churned_alive_below), lapsed / at risk / active by the churn probability
-    against vars churn_band_high and churn_band_medium. -#}
+    against vars churn_band_high and churn_band_medium.
+    Profiling consent gates all of it (int_consent_purpose_permissions): a person without it is not
+    ranked (their values do not even move other people's percentiles) and gets nulls with
+    profiling_withheld_reason. -#}
 with
 
 features as (
@@ -20,13 +23,25 @@ segment_rules as (
     select * from {{ ref('rfm_segments') }}
 ),
 
+profiling as (
+    select * from {{ ref('int_consent_purpose_permissions') }}
+    where purpose = 'profiling'
+),
+
+profiled_features as (
+    select features.*
+    from features
+    inner join profiling on features.person_id = profiling.person_id
+    where profiling.is_permitted
+),
+
 buyers as (
     select
         person_id,
         days_since_last_purchase,
         purchase_days,
         total_revenue
-    from features
+    from profiled_features
     where purchase_count > 0
 ),
 
@@ -61,6 +76,7 @@ clv_ranked as (
 combined as (
     select
         features.person_id,
+        cast(null as string) as profiling_withheld_reason,
         segmented.recency_score,
         segmented.frequency_score,
         segmented.monetary_score,
@@ -85,10 +101,32 @@ combined as (
             when clv_ranked.clv_percentile >= 0.4 then 'medium'
             else 'low'
         end as clv_band
-    from features
+    from profiled_features as features
     left join segmented on features.person_id = segmented.person_id and segmented.rule_rank = 1
     left join predictions on features.person_id = predictions.person_id
     left join clv_ranked on features.person_id = clv_ranked.person_id
+),
+
+withheld as (
+    select
+        features.person_id,
+        coalesce(profiling.withheld_reason, 'no profiling consent recorded') as profiling_withheld_reason,
+        cast(null as int) as recency_score,
+        cast(null as int) as frequency_score,
+        cast(null as int) as monetary_score,
+        cast(null as string) as segment,
+        cast(null as string) as lifecycle_stage,
+        cast(null as string) as churn_band,
+        cast(null as string) as clv_band
+    from features
+    left join profiling on features.person_id = profiling.person_id
+    where not coalesce(profiling.is_permitted, false)
+),
+
+segments as (
+    select * from combined
+    union all
+    select * from withheld
 )
 
-select * from combined
+select * from segments

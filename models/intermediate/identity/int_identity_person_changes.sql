@@ -1,8 +1,13 @@
 {#- Merges and splits between the previous run and this one, appended every run:
     merge - this run's person holds records that belonged to several persons before;
     split - a person of the previous run now has its records in several persons.
-    The previous state is the crosswalk history before this run's rows. -#}
-{{ config(materialized='incremental', on_schema_change='fail') }}
+    The previous state is the crosswalk history before this run's rows. Rows naming an erased
+    person are deleted before each run appends (purge_erased). -#}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ purge_erased(person_id_columns=['person_id', 'example_related_person_id']) }}",
+) }}
 
 with
 

@@ -99,6 +99,7 @@ final as (
         features.ticket_count,
         features.open_ticket_count,
         cast(features.average_satisfaction as double) as average_satisfaction,
+        segments.profiling_withheld_reason,
         predictions.probability_alive,
         predictions.expected_purchases,
         predictions.expected_spend,
