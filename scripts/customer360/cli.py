@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -24,7 +25,8 @@ def _generate(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .pipeline import run_pipeline
 
-    return run_pipeline(settings.Settings.from_env(), full_refresh=args.full_refresh)
+    dbt_vars = json.loads(args.vars) if args.vars else None
+    return run_pipeline(settings.Settings.from_env(), full_refresh=args.full_refresh, dbt_vars=dbt_vars)
 
 
 def _benchmark(args: argparse.Namespace) -> int:
@@ -129,8 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_generate)
 
-    run = sub.add_parser("run", help="dbt build on the configured raw folder, then print a summary")
+    run = sub.add_parser(
+        "run", help="write-audit-publish: build a work copy, run dbt tests and quality suites, publish if all pass"
+    )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    run.add_argument(
+        "--vars", help='dbt vars as JSON, also read by the quality suites (e.g. \'{"as_of_date": "2025-06-30"}\')'
+    )
     run.set_defaults(func=_run)
 
     resolve = sub.add_parser(

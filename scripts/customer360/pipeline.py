@@ -1,12 +1,21 @@
-"""The main job: dbt build on the configured raw folder, then a short summary of what was built."""
+"""The main job, write-audit-publish: build a work copy of the warehouse, audit it (dbt tests inside
+`dbt build`, then the Great Expectations suites), and only when everything passed replace the published
+file by the work copy in one atomic rename. A failed build or check leaves the published file
+byte-identical, and a reader never sees a half-built warehouse: it has either the old file or the new.
+
+The work copy starts as a copy of the published file, so what must survive between runs (the erasure
+suppression list, crosswalk history, quality history) carries over.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -81,15 +90,77 @@ def format_summary(summary: BuildSummary, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def run_pipeline(settings: Settings, full_refresh: bool = False) -> int:
-    """Build, then print the summary; exit code 0 on success, 1 when dbt failed."""
+def work_copy_path(published: Path) -> Path:
+    """Where the run builds: beside the published file, so the final rename stays on one filesystem."""
+    return published.with_name(f"{published.stem}.work{published.suffix}")
+
+
+def prepare_work_copy(published: Path, work: Path) -> None:
+    """Start the work copy from the published warehouse (or from nothing on the first run)."""
+    for stale in (work, work.with_name(work.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    work.parent.mkdir(parents=True, exist_ok=True)
+    if published.exists():
+        shutil.copy2(published, work)
+
+
+def suppression_count(warehouse: Path) -> int:
+    """Rows of the erasure suppression list (0 before it exists)."""
+    if not warehouse.exists():
+        return 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = con.sql(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'intermediate' and table_name = 'int_privacy_erasure_suppressions'"
+        ).fetchall()[0][0]
+        return _count(con, "select count(*) from intermediate.int_privacy_erasure_suppressions") if found else 0
+    finally:
+        con.close()
+
+
+def build_with_erasure(settings: Settings, dbt_args: list[str]) -> bool:
+    """dbt build; when it added erasure suppressions, build once more so the erased persons' rows, read
+    before the list knew them, leave every relation (the raw views now hide them)."""
+    before = suppression_count(settings.warehouse)
+    if not dbt(settings, "build", dbt_args):
+        return False
+    added = suppression_count(settings.warehouse) - before
+    if added == 0:
+        return True
+    print(f"erasure: {added:,} identifiers newly suppressed; rebuilding so that no relation keeps them")
+    return dbt(settings, "build", [arg for arg in dbt_args if arg != "--full-refresh"])
+
+
+def publish(work: Path, published: Path) -> None:
+    """Atomically replace the published warehouse by the audited work copy (rename on one filesystem)."""
+    os.replace(work, published)
+
+
+def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict | None = None) -> int:
+    """Write-audit-publish; exit code 0 published, 1 build or check failed (nothing published), 2 no raw data."""
+    from .quality import format_failures, run_quality
+
     started = time.perf_counter()
     if not Path(settings.raw_dir).exists():
         print(f"raw folder {settings.raw_dir} does not exist; generate data or set CUSTOMER360_RAW_DIR")
         return 2
-    ok = dbt(settings, "build", ["--full-refresh"] if full_refresh else None)
-    if not ok:
-        print("dbt build failed; see the messages above (logs/dbt.log has the details)")
+    published = settings.warehouse
+    work = work_copy_path(published)
+    prepare_work_copy(published, work)
+    work_settings = replace(settings, warehouse=work)
+    dbt_args = ["--full-refresh"] if full_refresh else []
+    if dbt_vars:
+        dbt_args += ["--vars", json.dumps(dbt_vars)]
+    if not build_with_erasure(work_settings, dbt_args):
+        print(f"dbt build failed; nothing published ({published} is unchanged). Details: logs/dbt.log")
         return 1
+    report = run_quality(work, thresholds=dbt_vars)
+    if not report.success:
+        print(format_failures(report))
+        print(f"nothing published ({published} is unchanged); the audited work copy is {work}")
+        return 1
+    publish(work, published)
+    print(f"published {published} (data-quality report: {report.data_docs})")
     print(format_summary(summarise(settings), time.perf_counter() - started))
     return 0

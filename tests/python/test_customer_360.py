@@ -25,7 +25,9 @@ def test_one_row_per_known_person_and_every_profiled_person_segmented(built: Bui
         select count(*), count(distinct person_id),
                (select count(distinct person_id) from intermediate.int_identity_persons_assigned
                 where not is_anonymous_person),
-               count(*) filter (where (segment is null or lifecycle_stage is null) <> (profiling_withheld_reason is not null)),
+               count(*) filter (
+                   where (segment is null or lifecycle_stage is null) <> (profiling_withheld_reason is not null)
+               ),
                count(*) filter (where profiling_withheld_reason is null)
         from marts.customer_360
         """
