@@ -132,8 +132,36 @@ def build_with_erasure(settings: Settings, dbt_args: list[str]) -> bool:
     return dbt(settings, "build", [arg for arg in dbt_args if arg != "--full-refresh"])
 
 
+def bi_path(published: Path) -> Path:
+    """The BI tools' file: only the bi schema, as tables."""
+    return published.with_name(f"{published.stem}_bi{published.suffix}")
+
+
+def write_bi_copy(work: Path, target: Path) -> None:
+    """Materialise every view of the work copy's bi schema into a file of its own.
+
+    DuckDB has no grants: whoever opens a file reads all of it, and the bi views' SQL carries the salt.
+    A BI tool therefore gets a file holding nothing but the pseudonymised, k-anonymised tables.
+    """
+    target.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(f"attach '{work}' as work (read_only)")
+        con.execute("create schema bi")
+        views = con.sql("select table_name from duckdb_views() where database_name = 'work' and schema_name = 'bi'")
+        for (name,) in views.fetchall():
+            con.execute(f'create table bi."{name}" as select * from work.bi."{name}"')
+        con.execute("detach work")
+    finally:
+        con.close()
+
+
 def publish(work: Path, published: Path) -> None:
-    """Atomically replace the published warehouse by the audited work copy (rename on one filesystem)."""
+    """Atomically replace the published warehouse and its BI file by the audited work copy: each is
+    written beside its target and renamed over it (a rename on one filesystem is atomic)."""
+    staged_bi = bi_path(work)
+    write_bi_copy(work, staged_bi)
+    os.replace(staged_bi, bi_path(published))
     os.replace(work, published)
 
 
@@ -161,6 +189,7 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
         print(f"nothing published ({published} is unchanged); the audited work copy is {work}")
         return 1
     publish(work, published)
-    print(f"published {published} (data-quality report: {report.data_docs})")
+    print(f"published {published} and, for BI tools, {bi_path(published)}")
+    print(f"data-quality report: {report.data_docs}")
     print(format_summary(summarise(settings), time.perf_counter() - started))
     return 0

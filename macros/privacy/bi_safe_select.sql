@@ -1,0 +1,84 @@
+{#- The BI-facing projection of a mart, driven by the column tags in its yml (not by a hand-kept list):
+    - `meta: {pii: true}` columns are pseudonymised (salted SHA-256, same salt everywhere, so BI can still
+      count and join on them) unless `pii_treatment` says otherwise:
+        age_band          -> <name>_age_band from the birth date as of the row's as_of_date (or today)
+        postcode_area     -> <name>_area, the letters before the first digit (SW1A 1AA -> SW)
+        drop              -> left out;
+    - generalised columns and `meta: {quasi_identifier: true}` columns are quasi-identifiers: a row
+      whose combination of them is shared by fewer than var bi_k_anonymity persons has all of them
+      suppressed (null), so every published combination describes at least k persons.
+    Untagged columns pass through unchanged. -#}
+{% macro bi_safe_select(model_name) %}
+    {%- if not execute -%}
+        {#- Parsing: the graph is not built yet; the ref alone records the dependency. -#}
+        {{ return('select * from ' ~ ref(model_name)) }}
+    {%- endif -%}
+    {%- set node = graph.nodes['model.customer360.' ~ model_name] -%}
+    {%- set k = var('bi_k_anonymity') -%}
+    {%- set plain = [] -%}
+    {%- set quasi = [] -%}
+    {%- for name, column in node.columns.items() -%}
+        {%- set meta = column.meta or {} -%}
+        {%- set treatment = meta.get('pii_treatment', 'pseudonymise') if meta.get('pii') else none -%}
+        {%- if treatment == 'age_band' -%}
+            {%- do quasi.append((age_band(name, 'as_of_date' if 'as_of_date' in node.columns else 'current_date'), name ~ '_age_band')) -%}
+        {%- elif treatment == 'postcode_area' -%}
+            {%- do quasi.append(("nullif(regexp_extract(upper(" ~ name ~ "), '^[A-Z]+', 0), '')", name ~ '_area')) -%}
+        {%- elif treatment == 'pseudonymise' -%}
+            {%- do plain.append((pseudonymise(name), name)) -%}
+        {%- elif treatment is none and meta.get('quasi_identifier') -%}
+            {%- do quasi.append((name, name)) -%}
+        {%- elif treatment is none -%}
+            {%- do plain.append((name, name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    with
+
+    generalised as (
+        select
+            {% for expression, alias in plain + quasi -%}
+            {{ expression }} as {{ alias }}{% if not loop.last %},{% endif %}
+            {% endfor %}
+        from {{ ref(model_name) }}
+    ){% if quasi %},
+
+    cell_sizes as (
+        select
+            *,
+            count(*) over (partition by {% for _, alias in quasi %}{{ alias }}{% if not loop.last %}, {% endif %}{% endfor %}) as quasi_identifier_cell_size
+        from generalised
+    ),
+
+    suppressed as (
+        select
+            {% for _, alias in plain -%}
+            {{ alias }},
+            {% endfor -%}
+            {% for _, alias in quasi -%}
+            case when quasi_identifier_cell_size >= {{ k }} then {{ alias }} end as {{ alias }}{% if not loop.last %},{% endif %}
+            {% endfor %}
+        from cell_sizes
+    )
+
+    select * from suppressed
+    {%- else %}
+
+    select * from generalised
+    {%- endif %}
+{% endmacro %}
+
+
+{#- Ten-year age band of a birth date on a reference date ('under 18', '18-24', '25-34', ..., '75+'). -#}
+{% macro age_band(birth_date, reference_date) -%}
+    case
+        when {{ birth_date }} is null then null
+        when {{ days_between(birth_date, reference_date) }} < 18 * 365.25 then 'under 18'
+        when {{ days_between(birth_date, reference_date) }} < 25 * 365.25 then '18-24'
+        when {{ days_between(birth_date, reference_date) }} < 35 * 365.25 then '25-34'
+        when {{ days_between(birth_date, reference_date) }} < 45 * 365.25 then '35-44'
+        when {{ days_between(birth_date, reference_date) }} < 55 * 365.25 then '45-54'
+        when {{ days_between(birth_date, reference_date) }} < 65 * 365.25 then '55-64'
+        when {{ days_between(birth_date, reference_date) }} < 75 * 365.25 then '65-74'
+        else '75+'
+    end
+{%- endmacro %}
