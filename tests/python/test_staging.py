@@ -31,6 +31,27 @@ def _raw_count(con: duckdb.DuckDBPyConnection, built: BuiltWarehouse, table: str
     return con.sql(f"select count(*) from '{built.raw_dir}/{table}.parquet'").fetchall()[0][0]
 
 
+def _rows_hidden_by_erasure(con: duckdb.DuckDBPyConnection, built: BuiltWarehouse, table: str) -> tuple[int, int]:
+    """File rows the raw view does not show, and how many of them belong to a person who asked to be erased."""
+    source, name = table.split("/")
+    hidden, of_erased = con.sql(
+        f"""
+        with file_rows as (select file_row_number + 1 as row_number from read_parquet(
+                 '{built.raw_dir}/{table}.parquet', file_row_number = true)),
+             visible as (select _source_row from raw.{source}__{name}),
+             truth as (select r.row_number, p.is_erased from '{built.truth_dir}/records.parquet' r
+                       join '{built.truth_dir}/persons.parquet' p using (person_id)
+                       where r.source_table = '{table}')
+        select count(*), count(*) filter (where truth.is_erased)
+        from file_rows
+        left join visible on file_rows.row_number = visible._source_row
+        left join truth on file_rows.row_number = truth.row_number
+        where visible._source_row is null
+        """
+    ).fetchall()[0]
+    return hidden, of_erased
+
+
 @pytest.mark.parametrize("table", [*DEFECTS, "consent/erasure_requests"])
 def test_raw_rows_equal_staged_plus_quarantined(built: BuiltWarehouse, table: str) -> None:
     source, name = table.split("/")
@@ -39,8 +60,12 @@ def test_raw_rows_equal_staged_plus_quarantined(built: BuiltWarehouse, table: st
     quarantined = con.sql(
         f"select count(*) from staging.stg_{source}__quarantine where source_table = '{source}.{name}'"
     ).fetchall()[0][0]
-    assert staged + quarantined == _raw_count(con, built, table)
-    assert staged > 0
+    hidden, of_erased = _rows_hidden_by_erasure(con, built, table)
+    # raw = staged + quarantined + erased, and only rows of persons who asked to be erased are hidden.
+    assert staged + quarantined + hidden == _raw_count(con, built, table)
+    assert hidden == of_erased
+    # Every erasure request is applied, and then hidden with its person: none stays staged.
+    assert staged == 0 if table == "consent/erasure_requests" else staged > 0
 
 
 def test_quarantine_holds_exactly_the_unusable_defects_with_a_reason_naming_the_column(
@@ -49,9 +74,13 @@ def test_quarantine_holds_exactly_the_unusable_defects_with_a_reason_naming_the_
     con = built.connect()
     con.sql(f"create temp view defects as select * from '{built.truth_dir}/defects.parquet'")
     flagged = " or ".join(f"(source_table = '{t}' and defect = '{d}')" for t, d in FLAGGED)
+    # Defects of rows that erasure hides at the raw views are gone with the person (test above).
+    visible = " union all ".join(
+        f"select '{t}' as source_table, _source_row from raw.{t.replace('/', '__')}" for t in DEFECTS
+    )
     expected = con.sql(
         f"select replace(source_table, '/', '.') as source_table, row_number, \"column\" from defects "
-        f"where not ({flagged})"
+        f"where not ({flagged}) and (source_table, row_number) in (select * from ({visible}))"
     ).df()
     quarantine = con.sql(
         "select source_table, source_row, quarantine_reason, raw_record from ("
