@@ -17,7 +17,9 @@ predictions as (
 ),
 
 scored_without_consent as (
-    select customers.person_id, 'scored in customer_360' as problem
+    select
+        customers.person_id,
+        'scored in customer_360' as problem
     from customers
     left join permissions on customers.person_id = permissions.person_id
     where
@@ -33,12 +35,16 @@ scored_without_consent as (
             or customers.next_best_action is not null
         )
     union all
-    select predictions.person_id, 'fitted in int_customer_predictions' as problem
+    select
+        predictions.person_id,
+        'fitted in int_customer_predictions' as problem
     from predictions
     left join permissions on predictions.person_id = permissions.person_id
     where not coalesce(permissions.is_permitted, false)
     union all
-    select customers.person_id, 'profiled but marked withheld' as problem
+    select
+        customers.person_id,
+        'profiled but marked withheld' as problem
     from customers
     inner join permissions on customers.person_id = permissions.person_id
     where permissions.is_permitted and customers.profiling_withheld_reason is not null
