@@ -148,7 +148,7 @@ def write_bi_copy(work: Path, target: Path) -> None:
     try:
         con.execute(f"attach '{work}' as work (read_only)")
         con.execute("create schema bi")
-        views = con.sql("select table_name from duckdb_views() where database_name = 'work' and schema_name = 'bi'")
+        views = con.sql("select view_name from duckdb_views() where database_name = 'work' and schema_name = 'bi'")
         for (name,) in views.fetchall():
             con.execute(f'create table bi."{name}" as select * from work.bi."{name}"')
         con.execute("detach work")

@@ -1,0 +1,163 @@
+"""Erasure and write-audit-publish, on generated data.
+
+Erasure: a first build resolves each erasure request to a person; from that build we read, as an
+oracle written apart from the models, every identifier value and record key of those persons that no
+other person holds. After the pipeline's second pass no relation of the warehouse (raw views included)
+may contain any of them, and a third run on the same raw files (the rows re-ingested) must keep them out.
+
+Write-audit-publish: a failed build and a failed quality check each leave the published file
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from customer360.generator import GeneratorConfig, generate
+from customer360.pipeline import bi_path, run_pipeline, suppression_count
+from customer360.settings import PROJECT_DIR, Settings
+
+from .conftest import dbt_build
+
+ERASED_VALUES_SQL = """
+with persons as (
+    select min(a.person_id) as person_id
+    from staging.stg_consent__erasure_requests r
+    join intermediate.int_identity_identifiers_unioned i
+      on i.identifier_type = r.identifier_type and i.identifier_value = r.identifier_normalised
+    join intermediate.int_identity_persons_assigned a on a.record_key = i.record_key
+    group by r.erasure_request_id
+    having count(distinct a.person_id) = 1
+),
+records as (
+    select a.record_key, a.source_record_id, a.person_id in (select person_id from persons) as erased
+    from intermediate.int_identity_persons_assigned a
+),
+values_held as (
+    select i.identifier_value as value, bool_and(r.erased) as only_erased
+    from intermediate.int_identity_identifiers_unioned i join records r using (record_key)
+    group by i.identifier_value
+    union all
+    select source_record_id, bool_and(erased) from records group by source_record_id
+)
+select distinct lower(value) as value from values_held where only_erased and length(value) > 3
+"""
+
+
+@dataclass(frozen=True)
+class ErasureRuns:
+    warehouse: Path
+    erased_values: list[str]
+    suppressions_after_second: int
+    suppressions_after_third: int
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Every table and view of the attached warehouse `w`, raw views included."""
+    return con.sql(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'w' union all "
+        "select schema_name, view_name from duckdb_views() where database_name = 'w' and not internal"
+    ).fetchall()
+
+
+def residual_hits(warehouse: Path, values: list[str]) -> dict[str, int]:
+    """relation.column -> rows whose value (case-folded) is one of `values`."""
+    con = duckdb.connect()
+    con.execute(f"attach '{warehouse}' as w (read_only)")
+    con.execute("create temp table erased (value varchar)")
+    con.executemany("insert into erased values (?)", [(v,) for v in values])
+    hits: dict[str, int] = {}
+    for schema, table in relations(con):
+        columns = con.sql(f'select column_name from (describe w."{schema}"."{table}")').fetchall()
+        for (column,) in columns:
+            found = con.sql(
+                f'select count(*) from w."{schema}"."{table}" as x '
+                f'join erased on lower(cast(x."{column}" as varchar)) = erased.value'
+            ).fetchall()[0][0]
+            if found:
+                hits[f"{schema}.{table}.{column}"] = found
+    con.close()
+    return hits
+
+
+@pytest.fixture(scope="module")
+def erasure_runs(tmp_path_factory: pytest.TempPathFactory) -> ErasureRuns:
+    root = tmp_path_factory.mktemp("erasure")
+    config = GeneratorConfig(people=800, seed=21, share_erasure=0.04)
+    generate(config, root / "raw", root / "truth", "parquet", progress=False)
+    warehouse = root / "warehouse" / "customer360.duckdb"
+    warehouse.parent.mkdir()
+    first = dbt_build(root / "raw", warehouse)
+    assert first.returncode == 0, first.stdout[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    values = [row[0] for row in con.sql(ERASED_VALUES_SQL).fetchall()]
+    con.close()
+    counts = []
+    for _ in ("second pass", "re-ingestion of the same raw files"):
+        result = dbt_build(root / "raw", warehouse)
+        assert result.returncode == 0, result.stdout[-3000:]
+        counts.append(suppression_count(warehouse))
+    return ErasureRuns(warehouse, values, *counts)
+
+
+def test_no_relation_keeps_an_erased_persons_identifier(erasure_runs: ErasureRuns) -> None:
+    assert len(erasure_runs.erased_values) >= 50, "too few erased values for the scan to mean anything"
+    assert residual_hits(erasure_runs.warehouse, erasure_runs.erased_values) == {}
+
+
+def test_suppression_list_holds_only_hashes_and_stays_stable_on_reingestion(erasure_runs: ErasureRuns) -> None:
+    con = duckdb.connect(str(erasure_runs.warehouse), read_only=True)
+    not_hashes = con.sql(
+        "select count(*) from intermediate.int_privacy_erasure_suppressions "
+        "where not regexp_full_match(identifier_hash, '[0-9a-f]{64}')"
+    ).fetchall()[0][0]
+    con.close()
+    assert not_hashes == 0
+    assert erasure_runs.suppressions_after_second > 0
+    assert erasure_runs.suppressions_after_third == erasure_runs.suppressions_after_second
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("wap")
+    generate(GeneratorConfig(people=600, seed=4), root / "raw", root / "truth", "parquet", progress=False)
+    settings = Settings(PROJECT_DIR, root / "raw", root / "truth", root / "warehouse" / "customer360.duckdb")
+    assert run_pipeline(settings) == 0
+    return settings
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"identity_max_iterations": 0},  # the build fails (clustering cannot converge)
+        {"quality_min_share_with_birth_date": 0.99},  # the build passes, a quality expectation fails
+    ],
+    ids=["failed-build", "failed-quality-check"],
+)
+def test_a_failed_run_leaves_the_published_warehouse_byte_identical(published: Settings, broken: dict) -> None:
+    before = _digest(published.warehouse), _digest(bi_path(published.warehouse))
+    assert run_pipeline(published, dbt_vars=broken) == 1
+    assert (_digest(published.warehouse), _digest(bi_path(published.warehouse))) == before
+
+
+def test_bi_file_holds_only_masked_columns(published: Settings) -> None:
+    con = duckdb.connect(str(bi_path(published.warehouse)), read_only=True)
+    schemas = {row[0] for row in con.sql("select distinct schema_name from duckdb_tables()").fetchall()}
+    con.execute(f"attach '{published.warehouse}' as complete (read_only)")
+    leaked = con.sql(
+        "select count(*) from bi.bi_customer_360 b join complete.marts.customer_360 c "
+        "on b.email = c.email or b.phone_e164 = c.phone_e164 or b.first_name = c.first_name "
+        "or b.person_id = c.person_id"
+    ).fetchall()[0][0]
+    con.close()
+    assert schemas == {"bi"}
+    assert leaked == 0
