@@ -163,8 +163,9 @@ def usable_columns(frame: pd.DataFrame) -> set[str]:
     return {c for c in MATCH_COLUMNS if c in frame.columns and frame[c].notna().any()}
 
 
-def train_linker(prepared: pd.DataFrame, config: MatchConfig) -> Linker:
-    """A Splink linker on a private in-memory DuckDB, with lambda, u and m estimated from the data."""
+def train_linker(prepared: pd.DataFrame, config: MatchConfig) -> Linker | None:
+    """A Splink linker on a private in-memory DuckDB, with lambda, u and m estimated from the data; None
+    when the data holds no duplicate to estimate them from."""
     columns = usable_columns(prepared)
     connection = duckdb.connect()
     connection.execute(f"set memory_limit = '{config.memory_limit}'")
@@ -176,6 +177,13 @@ def train_linker(prepared: pd.DataFrame, config: MatchConfig) -> Linker:
     linker = Linker(table, splink_settings(columns), log_level=None)
     prior_rules = [block_on(*keys) for keys in PRIOR_RULES if set(keys) <= columns]
     linker.training.estimate_probability_two_random_records_match(prior_rules, recall=PRIOR_RECALL)
+    # A list where no two records share a deterministic key estimates lambda = 0: no pair to learn m
+    # from, and every weight would be log(0). Fuzzy matching is skipped rather than run on guesses.
+    if linker._settings_obj._probability_two_random_records_match <= 0:  # Splink 5 has no public getter
+        logging.getLogger(__name__).warning(
+            "no deterministic duplicate in %d records: fuzzy matching skipped", len(prepared)
+        )
+        return None
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     for keys in EM_BLOCKS:
         if set(keys) <= columns:
@@ -200,6 +208,8 @@ def score_pairs(records: pd.DataFrame, nicknames: pd.DataFrame, config: MatchCon
     if len(prepared) < 2:
         return empty_pairs()
     linker = train_linker(prepared, config)
+    if linker is None:
+        return empty_pairs()
     predictions = linker.inference.predict(threshold_match_weight=config.audit_weight_floor).as_pandas_dataframe()
     pairs = predictions.reindex(
         columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability", *WEIGHT_COLUMNS]
@@ -233,6 +243,8 @@ def splink_only_assignment(
     config = config or MatchConfig()
     prepared = prepare_records(records, nicknames)
     linker = train_linker(prepared, config)
+    if linker is None:  # nothing to learn from: every record is its own person
+        return pd.DataFrame({"record_key": prepared["unique_id"], "person_id": prepared["unique_id"]})
     predictions = linker.inference.predict(threshold_match_weight=threshold_weight)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_weight=threshold_weight
