@@ -70,15 +70,12 @@
 
 {#- Ten-year age band of a birth date on a reference date ('under 18', '18-24', '25-34', ..., '75+'). -#}
 {% macro age_band(birth_date, reference_date) -%}
+    {%- set bands = [(18, 'under 18'), (25, '18-24'), (35, '25-34'), (45, '35-44'), (55, '45-54'), (65, '55-64'), (75, '65-74')] -%}
     case
         when {{ birth_date }} is null then null
-        when {{ days_between(birth_date, reference_date) }} < 18 * 365.25 then 'under 18'
-        when {{ days_between(birth_date, reference_date) }} < 25 * 365.25 then '18-24'
-        when {{ days_between(birth_date, reference_date) }} < 35 * 365.25 then '25-34'
-        when {{ days_between(birth_date, reference_date) }} < 45 * 365.25 then '35-44'
-        when {{ days_between(birth_date, reference_date) }} < 55 * 365.25 then '45-54'
-        when {{ days_between(birth_date, reference_date) }} < 65 * 365.25 then '55-64'
-        when {{ days_between(birth_date, reference_date) }} < 75 * 365.25 then '65-74'
+        {% for upper_age, label in bands -%}
+        when {{ days_between(birth_date, reference_date) }} < {{ upper_age }} * 365.25 then '{{ label }}'
+        {% endfor -%}
         else '75+'
     end
 {%- endmacro %}

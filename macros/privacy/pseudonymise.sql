@@ -48,18 +48,24 @@
 {%- endmacro %}
 
 
-{#- The suppression key of an identity record key ('crm_contact:C1' -> crm_contact_id C1, 'guest_order:O1'
-    -> order_id O1, ...), for purging incremental histories that hold record keys. -#}
+{#- An identity record key ('crm_contact:C1', 'guest_order:O1', ...) as the erasure type and source
+    value it stands for (crm_contact_id C1, order_id O1, ...). -#}
+{% macro record_key_erasure_type(record_key) -%}
+    case split_part({{ record_key }}, ':', 1)
+        when 'crm_contact' then 'crm_contact_id'
+        when 'shop_account' then 'shop_account_id'
+        when 'guest_order' then 'order_id'
+        when 'support_ticket' then 'ticket_id'
+        when 'web_cookie' then 'cookie_id'
+    end
+{%- endmacro %}
+
+{% macro record_key_source_id(record_key) -%}
+    substr({{ record_key }}, length(split_part({{ record_key }}, ':', 1)) + 2)
+{%- endmacro %}
+
+
+{#- The suppression key of an identity record key, for purging histories that hold record keys. -#}
 {% macro record_key_erasure_hash(record_key) -%}
-    {%- set prefix = "split_part(" ~ record_key ~ ", ':', 1)" -%}
-    {%- set type_expression -%}
-        case {{ prefix }}
-            when 'crm_contact' then 'crm_contact_id'
-            when 'shop_account' then 'shop_account_id'
-            when 'guest_order' then 'order_id'
-            when 'support_ticket' then 'ticket_id'
-            when 'web_cookie' then 'cookie_id'
-        end
-    {%- endset -%}
-    {{ erasure_hash(type_expression, 'substr(' ~ record_key ~ ', length(' ~ prefix ~ ') + 2)') }}
+    {{ erasure_hash(record_key_erasure_type(record_key), record_key_source_id(record_key)) }}
 {%- endmacro %}

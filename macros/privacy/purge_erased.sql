@@ -2,9 +2,8 @@
     persons before this run appends, because a history is never rebuilt and would otherwise keep them.
     record_key_columns hold identity record keys, person_id_columns hold person ids. -#}
 {% macro purge_erased(record_key_columns=[], person_id_columns=[]) %}
-    {%- set suppressions = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_privacy_erasure_suppressions') -%}
-    {%- set existing = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
-    {%- if suppressions is none or existing is none -%}
+    {%- set suppressions = erasure_suppressions() -%}
+    {%- if suppressions is none or not is_incremental() -%}
         select 1
     {%- else -%}
         {%- set checks = [] -%}
@@ -16,4 +15,16 @@
             coalesce({{ check }}, '') in (select identifier_hash from {{ suppressions }}){% if not loop.last %} or {% endif %}
         {% endfor %}
     {%- endif -%}
+{% endmacro %}
+
+
+{#- The erasure suppression list (model int_privacy_erasure_suppressions) when it exists and holds a
+    row, else none: callers then have nothing to hide. -#}
+{% macro erasure_suppressions() %}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set node = graph.nodes['model.customer360.int_privacy_erasure_suppressions'] -%}
+    {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+    {%- if relation is none -%}{{ return(none) }}{%- endif -%}
+    {%- set rows = run_query('select count(*) from ' ~ relation).columns[0].values() | first -%}
+    {{ return(relation if rows > 0 else none) }}
 {% endmacro %}

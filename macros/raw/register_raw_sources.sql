@@ -17,20 +17,21 @@
     {%- if execute -%}
         {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
         {%- do run_query('create schema if not exists raw') -%}
+        {%- set suppressions = erasure_suppressions() -%}
         {%- for node in graph.sources.values() | selectattr('schema', 'equalto', 'raw') -%}
-            {%- do run_query(raw_source_view_sql(node, raw_dir)) -%}
+            {%- do run_query(raw_source_view_sql(node, raw_dir, suppressions)) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1
 {% endmacro %}
 
 
-{% macro raw_source_view_sql(node, raw_dir) %}
-    {{ return(adapter.dispatch('raw_source_view_sql', 'customer360')(node, raw_dir)) }}
+{% macro raw_source_view_sql(node, raw_dir, suppressions=none) %}
+    {{ return(adapter.dispatch('raw_source_view_sql', 'customer360')(node, raw_dir, suppressions)) }}
 {% endmacro %}
 
 
-{% macro default__raw_source_view_sql(node, raw_dir) %}
+{% macro default__raw_source_view_sql(node, raw_dir, suppressions=none) %}
     {%- set stem = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name -%}
     {%- set found = run_query("select file from glob('" ~ stem ~ ".parquet') union all select file from glob('" ~ stem ~ ".csv')") -%}
     {%- set declared = node.columns.keys() | list -%}
@@ -70,16 +71,14 @@
                 {{ row_number }} as _source_row
             from {{ reader }}
         ) as raw_rows
-        {{ erasure_filter(node) }}
+        {{ erasure_filter(node, suppressions) }}
     {%- endif -%}
 {% endmacro %}
 
 
-{#- `where` clause hiding rows that carry a suppressed identifier; empty while the list is empty. -#}
-{% macro erasure_filter(node) %}
-    {%- set suppressions = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_privacy_erasure_suppressions') -%}
+{#- `where` clause hiding rows that carry a suppressed identifier; empty without a suppression list. -#}
+{% macro erasure_filter(node, suppressions) %}
     {%- if suppressions is none -%}{{ return('') }}{%- endif -%}
-    {%- if (run_query('select count(*) from ' ~ suppressions).columns[0].values() | first) == 0 -%}{{ return('') }}{%- endif -%}
     {%- set checks = [] -%}
     {%- for name, column in node.columns.items() -%}
         {%- set meta = column.meta or {} -%}
@@ -101,6 +100,6 @@
 {% endmacro %}
 
 
-{% macro spark__raw_source_view_sql(node, raw_dir) %}
+{% macro spark__raw_source_view_sql(node, raw_dir, suppressions=none) %}
     {{ exceptions.raise_compiler_error('Registering raw files on Spark is not implemented yet (planned with the Spark target); point sources at existing Spark tables instead.') }}
 {% endmacro %}

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -119,17 +120,18 @@ def suppression_count(warehouse: Path) -> int:
         con.close()
 
 
-def build_with_erasure(settings: Settings, dbt_args: list[str]) -> bool:
-    """dbt build; when it added erasure suppressions, build once more so the erased persons' rows, read
-    before the list knew them, leave every relation (the raw views now hide them)."""
-    before = suppression_count(settings.warehouse)
-    if not dbt(settings, "build", dbt_args):
+def build_with_erasure(warehouse: Path, build: Callable[[bool], bool]) -> bool:
+    """Run `build(first_pass)` (one dbt build, True when it passed); when it added erasure suppressions,
+    build once more so the erased persons' rows, read before the list knew them, leave every relation
+    (the raw views now hide them)."""
+    before = suppression_count(warehouse)
+    if not build(True):
         return False
-    added = suppression_count(settings.warehouse) - before
+    added = suppression_count(warehouse) - before
     if added == 0:
         return True
     print(f"erasure: {added:,} identifiers newly suppressed; rebuilding so that no relation keeps them")
-    return dbt(settings, "build", [arg for arg in dbt_args if arg != "--full-refresh"])
+    return build(False)
 
 
 def bi_path(published: Path) -> Path:
@@ -180,7 +182,8 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
     dbt_args = ["--full-refresh"] if full_refresh else []
     if dbt_vars:
         dbt_args += ["--vars", json.dumps(dbt_vars)]
-    if not build_with_erasure(work_settings, dbt_args):
+    rebuild_args = [arg for arg in dbt_args if arg != "--full-refresh"]  # the second pass only adds erasures
+    if not build_with_erasure(work, lambda first: dbt(work_settings, "build", dbt_args if first else rebuild_args)):
         print(f"dbt build failed; nothing published ({published} is unchanged). Details: logs/dbt.log")
         return 1
     report = run_quality(work, thresholds=dbt_vars)

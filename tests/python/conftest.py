@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import suppression_count
+from customer360.pipeline import build_with_erasure
 from customer360.settings import PROJECT_DIR
 
 SMALL_PEOPLE = 3_000
@@ -53,13 +53,39 @@ def dbt_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.Complet
 
 
 def erasure_aware_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """dbt build as `customer360 run` does it: built once more when erasure requests grew the
-    suppression list, so the erased persons leave every relation."""
-    before = suppression_count(warehouse)
-    result = dbt_build(raw_dir, warehouse, *extra)
-    if result.returncode == 0 and suppression_count(warehouse) > before:
-        result = dbt_build(raw_dir, warehouse, *extra)
-    return result
+    """dbt build as `customer360 run` does it (pipeline.build_with_erasure): built once more when erasure
+    requests grew the suppression list. Returns the last build."""
+    results: list[subprocess.CompletedProcess[str]] = []
+
+    def build(first_pass: bool) -> bool:
+        results.append(dbt_build(raw_dir, warehouse, *extra))
+        return results[-1].returncode == 0
+
+    build_with_erasure(warehouse, build)
+    return results[-1]
+
+
+def relations_holding(warehouse: Path, values: list[str]) -> dict[str, int]:
+    """schema.relation.column -> rows whose value (case-folded) is one of `values`, over every table and
+    view of the warehouse, raw views included: the residual scan of the erasure tests."""
+    con = duckdb.connect()
+    con.execute(f"attach '{warehouse}' as w (read_only)")
+    con.execute("create temp table wanted as select unnest(?::varchar[]) as value", [values])
+    relations = con.sql(
+        "select schema_name, table_name from duckdb_tables() where database_name = 'w' union all "
+        "select schema_name, view_name from duckdb_views() where database_name = 'w' and not internal"
+    ).fetchall()
+    hits: dict[str, int] = {}
+    for schema, table in relations:
+        for (column,) in con.sql(f'select column_name from (describe w."{schema}"."{table}")').fetchall():
+            found = con.sql(
+                f'select count(*) from w."{schema}"."{table}" as x '
+                f'join wanted on lower(cast(x."{column}" as varchar)) = wanted.value'
+            ).fetchall()[0][0]
+            if found:
+                hits[f"{schema}.{table}.{column}"] = found
+    con.close()
+    return hits
 
 
 def make_dataset(root: Path, people: int, seed: int, file_format: str = "parquet") -> tuple[Path, Path]:

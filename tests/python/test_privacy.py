@@ -22,7 +22,7 @@ from customer360.generator import GeneratorConfig, generate
 from customer360.pipeline import bi_path, run_pipeline, suppression_count
 from customer360.settings import PROJECT_DIR, Settings
 
-from .conftest import dbt_build
+from .conftest import dbt_build, relations_holding
 
 ERASED_VALUES_SQL = """
 with persons as (
@@ -57,34 +57,6 @@ class ErasureRuns:
     suppressions_after_third: int
 
 
-def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """Every table and view of the attached warehouse `w`, raw views included."""
-    return con.sql(
-        "select schema_name, table_name from duckdb_tables() where database_name = 'w' union all "
-        "select schema_name, view_name from duckdb_views() where database_name = 'w' and not internal"
-    ).fetchall()
-
-
-def residual_hits(warehouse: Path, values: list[str]) -> dict[str, int]:
-    """relation.column -> rows whose value (case-folded) is one of `values`."""
-    con = duckdb.connect()
-    con.execute(f"attach '{warehouse}' as w (read_only)")
-    con.execute("create temp table erased (value varchar)")
-    con.executemany("insert into erased values (?)", [(v,) for v in values])
-    hits: dict[str, int] = {}
-    for schema, table in relations(con):
-        columns = con.sql(f'select column_name from (describe w."{schema}"."{table}")').fetchall()
-        for (column,) in columns:
-            found = con.sql(
-                f'select count(*) from w."{schema}"."{table}" as x '
-                f'join erased on lower(cast(x."{column}" as varchar)) = erased.value'
-            ).fetchall()[0][0]
-            if found:
-                hits[f"{schema}.{table}.{column}"] = found
-    con.close()
-    return hits
-
-
 @pytest.fixture(scope="module")
 def erasure_runs(tmp_path_factory: pytest.TempPathFactory) -> ErasureRuns:
     root = tmp_path_factory.mktemp("erasure")
@@ -107,7 +79,7 @@ def erasure_runs(tmp_path_factory: pytest.TempPathFactory) -> ErasureRuns:
 
 def test_no_relation_keeps_an_erased_persons_identifier(erasure_runs: ErasureRuns) -> None:
     assert len(erasure_runs.erased_values) >= 50, "too few erased values for the scan to mean anything"
-    assert residual_hits(erasure_runs.warehouse, erasure_runs.erased_values) == {}
+    assert relations_holding(erasure_runs.warehouse, erasure_runs.erased_values) == {}
 
 
 def test_suppression_list_holds_only_hashes_and_stays_stable_on_reingestion(erasure_runs: ErasureRuns) -> None:

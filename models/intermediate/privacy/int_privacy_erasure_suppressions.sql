@@ -88,14 +88,8 @@ person_identifiers as (
 
 record_keys as (
     select
-        case split_part(record_key, ':', 1)
-            when 'crm_contact' then 'crm_contact_id'
-            when 'shop_account' then 'shop_account_id'
-            when 'guest_order' then 'order_id'
-            when 'support_ticket' then 'ticket_id'
-            when 'web_cookie' then 'cookie_id'
-        end as identifier_type,
-        substr(record_key, length(split_part(record_key, ':', 1)) + 2) as identifier_value
+        {{ record_key_erasure_type('record_key') }} as identifier_type,
+        {{ record_key_source_id('record_key') }} as identifier_value
     from erased_records
 ),
 
