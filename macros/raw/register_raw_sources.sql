@@ -1,44 +1,55 @@
 {#-
-    Turn every declared raw table into a view in the `raw` schema.
+    Land every declared raw table as a table in the `raw` schema, once per dbt invocation.
 
     The raw folder comes from CUSTOMER360_RAW_DIR; a table lives at <raw_dir>/<source>/<table>.parquet
     or .csv. Every declared column is exposed as text (staging types it), plus the file name and the
     1-based row number so a quarantined row can be traced back to its line. A column the file lacks
-    is null; a file that is absent yields an empty view and a warning, so a company that exports
+    is null; a file that is absent yields an empty table and a warning, so a company that exports
     only some systems can still build.
 
+    Tables, not views: the erasure filter below hashes every identifier of every row, and a view
+    paid that on each of the ~10 reads per source (staging, quarantine, reconciliation tests);
+    landing the files once made the demo build's tests about twice as fast (docs/decisions.md).
+
     Erasure starts here: a raw row carrying any identifier on the erasure suppression list
-    (int_privacy_erasure_suppressions, salted hashes) is not visible in the view, so staging, the
+    (int_privacy_erasure_suppressions, salted hashes) is not landed, so staging, the
     quarantine and everything downstream never see it — also when the row is re-ingested later.
     The identifier columns are the source columns tagged `meta: {erasure_type: ...}` (or
     `erasure_type_column` when another column names the type).
 -#}
 {% macro register_raw_sources() %}
-    {%- if execute -%}
+    {#- Only commands that build land the files: `dbt test` checks the relations as they were built
+        (and published), not files that may have changed since. -#}
+    {%- if execute and flags.WHICH in ['run', 'build'] -%}
         {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- set suppressions = erasure_suppressions() -%}
+        {#- Warehouses built before raw was landed as tables hold views of the same names. -#}
+        {%- set views = run_query("select table_name from information_schema.tables where table_schema = 'raw' and table_type = 'VIEW'") -%}
+        {%- for row in views.rows -%}
+            {%- do run_query('drop view raw.' ~ adapter.quote(row[0])) -%}
+        {%- endfor -%}
         {%- for node in graph.sources.values() | selectattr('schema', 'equalto', 'raw') -%}
-            {%- do run_query(raw_source_view_sql(node, raw_dir, suppressions)) -%}
+            {%- do run_query(raw_source_landing_sql(node, raw_dir, suppressions)) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1
 {% endmacro %}
 
 
-{% macro raw_source_view_sql(node, raw_dir, suppressions=none) %}
-    {{ return(adapter.dispatch('raw_source_view_sql', 'customer360')(node, raw_dir, suppressions)) }}
+{% macro raw_source_landing_sql(node, raw_dir, suppressions=none) %}
+    {{ return(adapter.dispatch('raw_source_landing_sql', 'customer360')(node, raw_dir, suppressions)) }}
 {% endmacro %}
 
 
-{% macro default__raw_source_view_sql(node, raw_dir, suppressions=none) %}
+{% macro default__raw_source_landing_sql(node, raw_dir, suppressions=none) %}
     {%- set stem = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name -%}
     {%- set found = run_query("select file from glob('" ~ stem ~ ".parquet') union all select file from glob('" ~ stem ~ ".csv')") -%}
     {%- set declared = node.columns.keys() | list -%}
-    {%- set view = 'raw.' ~ node.identifier -%}
+    {%- set relation = 'raw.' ~ node.identifier -%}
     {%- if found.rows | length == 0 -%}
         {{ log('WARNING: raw file ' ~ stem ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
-        create or replace view {{ view }} as
+        create or replace table {{ relation }} as
         select
             {% for column in declared -%}
             cast(null as varchar) as {{ column }},
@@ -61,7 +72,7 @@
         {%- if missing -%}
             {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
         {%- endif -%}
-        create or replace view {{ view }} as
+        create or replace table {{ relation }} as
         select * from (
             select
                 {% for column in declared -%}
@@ -100,6 +111,6 @@
 {% endmacro %}
 
 
-{% macro spark__raw_source_view_sql(node, raw_dir, suppressions=none) %}
+{% macro spark__raw_source_landing_sql(node, raw_dir, suppressions=none) %}
     {{ exceptions.raise_compiler_error('Registering raw files on Spark is not implemented yet (planned with the Spark target); point sources at existing Spark tables instead.') }}
 {% endmacro %}

@@ -37,6 +37,24 @@ def _benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmark_audit(args: argparse.Namespace) -> int:
+    from .benchmark_audit import run_audit_benchmark
+
+    print(run_audit_benchmark(settings.Settings.from_env(), Path(args.workdir), args.repeat))
+    return 0
+
+
+def _export_audiences(args: argparse.Namespace) -> int:
+    from .activation import export_audiences
+
+    warehouse = Path(args.warehouse) if args.warehouse else settings.Settings.from_env().warehouse
+    manifest = export_audiences(warehouse, Path(args.out), args.format)
+    for item in json.loads(manifest.read_text(encoding="utf-8"))["audiences"]:
+        print(f"{item['audience']:<28}{item['rows']:>8,} rows  {item['purpose']}/{item['channel']}  {item['file']}")
+    print(f"manifest: {manifest}")
+    return 0
+
+
 def _resolve(args: argparse.Namespace) -> int:
     from .identity import InputError, resolve_file
 
@@ -189,6 +207,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_size_benchmark_options(bench_id, "100000,1000000")
     bench_id.set_defaults(func=_benchmark_identity)
+
+    export = sub.add_parser(
+        "export-audiences",
+        help="write every consent-enforced audience of the published warehouse to files, with a manifest",
+    )
+    export.add_argument("--out", default="exports", help="folder to write (default exports/)")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export.add_argument("--warehouse", default=None, help="published warehouse (default CUSTOMER360_DUCKDB_PATH)")
+    export.set_defaults(func=_export_audiences)
+
+    bench_audit = sub.add_parser(
+        "benchmark-audit",
+        help="share of the main job taken by the dbt data tests and the data-quality suites (not a test)",
+    )
+    bench_audit.add_argument("--repeat", type=int, default=3)
+    bench_audit.add_argument("--workdir", default="/tmp/customer360-benchmark-audit", help="scratch folder")
+    bench_audit.set_defaults(func=_benchmark_audit)
     return parser
 
 

@@ -198,7 +198,8 @@ def _observed(result: dict) -> str:
 
 
 def validate(con: duckdb.DuckDBPyConnection, suites: list[Suite], gx_root: Path) -> list[ExpectationOutcome]:
-    """Run every suite through one GX checkpoint per suite and rebuild the Data Docs."""
+    """Run every suite's validation definition (each stores its result for the Data Docs), then rebuild
+    the Data Docs once."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -217,28 +218,22 @@ def validate(con: duckdb.DuckDBPyConnection, suites: list[Suite], gx_root: Path)
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)
         )
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=suite.name,
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-                result_format={"result_format": "SUMMARY"},
-            )
-        )
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
-        for validation in result.run_results.values():
-            for item in validation.results:
-                config = item.expectation_config
-                outcomes.append(
-                    ExpectationOutcome(
-                        suite=suite.name,
-                        dataset=suite.dataset.name,
-                        expectation=config.type,
-                        column=config.kwargs.get("column"),
-                        success=bool(item.success),
-                        observed_value=_observed(item.result),
-                    )
+        validation = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+        for item in validation.results:
+            config = item.expectation_config
+            outcomes.append(
+                ExpectationOutcome(
+                    suite=suite.name,
+                    dataset=suite.dataset.name,
+                    expectation=config.type,
+                    column=config.kwargs.get("column"),
+                    success=bool(item.success),
+                    observed_value=_observed(item.result),
                 )
+            )
+    # Once for all suites: rendering the site is most of GX's time (a checkpoint per suite rebuilt it
+    # six times, 3 s of the 3.6 s the step took).
+    context.build_data_docs()
     return outcomes
 
 

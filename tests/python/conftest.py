@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import build_with_erasure
-from customer360.settings import PROJECT_DIR
+from customer360.pipeline import build_with_erasure, run_pipeline
+from customer360.settings import PROJECT_DIR, Settings
 
 SMALL_PEOPLE = 3_000
 
@@ -33,8 +33,8 @@ class BuiltWarehouse:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
-def dbt_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Run `dbt build` on a raw folder into a warehouse file, as `make run` does."""
+def dbt_build(raw_dir: Path, warehouse: Path, *extra: str, command: str = "build") -> subprocess.CompletedProcess[str]:
+    """Run `dbt build` (or another dbt command) on a raw folder into a warehouse file, as `make run` does."""
     env = os.environ | {
         "CUSTOMER360_RAW_DIR": str(raw_dir),
         "CUSTOMER360_DUCKDB_PATH": str(warehouse),
@@ -43,7 +43,7 @@ def dbt_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.Complet
     dbt = Path(sys.executable).with_name("dbt")
     args = [
         str(dbt),
-        "build",
+        command,
         "--project-dir",
         str(PROJECT_DIR),
         "--target-path",
@@ -53,15 +53,15 @@ def dbt_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.Complet
 
 
 def erasure_aware_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """dbt build as `customer360 run` does it (pipeline.build_with_erasure): built once more when erasure
-    requests grew the suppression list. Returns the last build."""
+    """dbt build with the erasure rule of `customer360 run` (pipeline.build_with_erasure): built once more
+    when erasure requests grew the suppression list. Returns the last build."""
     results: list[subprocess.CompletedProcess[str]] = []
 
-    def build(first_pass: bool) -> bool:
+    def build() -> bool:
         results.append(dbt_build(raw_dir, warehouse, *extra))
         return results[-1].returncode == 0
 
-    build_with_erasure(warehouse, build)
+    build_with_erasure(warehouse, first_pass=build, rebuild=build)
     return results[-1]
 
 
@@ -105,3 +105,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
     result = erasure_aware_build(raw, warehouse)
     assert result.returncode == 0, result.stdout[-4000:]
     yield BuiltWarehouse(raw, truth, warehouse, result.stdout)
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """600 generated people through `customer360 run` (write-audit-publish): the published warehouse and
+    BI file that exports, the dashboard and the publish tests read."""
+    root = tmp_path_factory.mktemp("published")
+    raw, truth = make_dataset(root, 600, seed=4)
+    settings = Settings(PROJECT_DIR, raw, truth, root / "warehouse" / "customer360.duckdb")
+    assert run_pipeline(settings) == 0
+    return settings

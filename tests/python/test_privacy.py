@@ -20,7 +20,7 @@ import pytest
 
 from customer360.generator import GeneratorConfig, generate
 from customer360.pipeline import bi_path, run_pipeline, suppression_count
-from customer360.settings import PROJECT_DIR, Settings
+from customer360.settings import Settings
 
 from .conftest import dbt_build, relations_holding
 
@@ -96,15 +96,6 @@ def test_suppression_list_holds_only_hashes_and_stays_stable_on_reingestion(eras
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("wap")
-    generate(GeneratorConfig(people=600, seed=4), root / "raw", root / "truth", "parquet", progress=False)
-    settings = Settings(PROJECT_DIR, root / "raw", root / "truth", root / "warehouse" / "customer360.duckdb")
-    assert run_pipeline(settings) == 0
-    return settings
 
 
 @pytest.mark.parametrize(

@@ -1,32 +1,37 @@
-{#- A value on the junk list (exact or pattern) must never attach a record to the graph. -#}
+{#- A value on the junk list (exact or pattern) must never attach a record to the graph. The patterns
+    are matched through junk_pattern_reason, which writes them into the SQL as literals: joining to the
+    seed's pattern column compiled a regular expression per row and pair (1 s on the demo data). -#}
 with
 
-screened as (
-    select * from {{ ref('int_identity_identifiers_screened') }}
+linked as (
+    select
+        record_key,
+        identifier_type,
+        identifier_value,
+        link_node
+    from {{ ref('int_identity_identifiers_screened') }}
+    where link_node is not null
 ),
 
-junk as (
-    select * from {{ ref('junk_identifiers') }}
+exact_junk as (
+    select
+        identifier_type,
+        identifier_pattern as identifier_value
+    from {{ ref('junk_identifiers') }}
+    where match_type = 'exact'
 ),
 
 leaks as (
-    select
-        screened.record_key,
-        screened.identifier_type,
-        screened.identifier_value,
-        screened.link_node
-    from screened
-    inner join junk
+    select linked.*
+    from linked
+    inner join exact_junk
         on
-            screened.identifier_type = junk.identifier_type
-            and (
-                (junk.match_type = 'exact' and screened.identifier_value = junk.identifier_pattern)
-                or (
-                    junk.match_type = 'pattern'
-                    and {{ regex_matches_expression('screened.identifier_value', 'junk.identifier_pattern') }}
-                )
-            )
-    where screened.link_node is not null
+            linked.identifier_type = exact_junk.identifier_type
+            and linked.identifier_value = exact_junk.identifier_value
+    union all
+    select linked.*
+    from linked
+    where {{ junk_pattern_reason('linked.identifier_type', 'linked.identifier_value') }} is not null
 )
 
 select * from leaks

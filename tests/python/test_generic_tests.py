@@ -1,0 +1,42 @@
+"""The project's own generic tests catch what they are written for: a copy of the built warehouse is
+tampered with (a repeated and a null key, a quarantined row without its reason) and `dbt test` must
+report exactly the tests those rows break as failing, while the untouched tests still pass."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from .conftest import BuiltWarehouse, dbt_build
+
+
+def test_primary_key_and_all_not_null_fail_on_tampered_rows(built: BuiltWarehouse, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse" / "customer360.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy2(built.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("insert into staging.stg_crm__contacts select * from staging.stg_crm__contacts limit 1")
+    con.execute(
+        "insert into staging.stg_crm__contacts by name "
+        "select * replace (null as crm_contact_id) from staging.stg_crm__contacts limit 1"
+    )
+    con.execute(
+        "update staging.stg_shop__quarantine set quarantine_reason = null "
+        "where source_row = (select min(source_row) from staging.stg_shop__quarantine)"
+    )
+    con.close()
+    selected = ["--select", "stg_crm__contacts", "stg_shop__quarantine", "--exclude-resource-type", "unit_test"]
+    dbt_build(built.raw_dir, warehouse, *selected, command="test")
+    results = json.loads((warehouse.parent / "target" / "run_results.json").read_text(encoding="utf-8"))
+    failures = {r["unique_id"].split(".")[2]: r["failures"] for r in results["results"] if r["status"] == "fail"}
+    passed = [r for r in results["results"] if r["status"] == "pass"]
+    assert failures == {
+        "primary_key_stg_crm__contacts_crm_contact_id": 2,  # the repeated key and the null key
+        "all_not_null_stg_shop__quarantine_source_table__source_row__quarantine_reason": 1,
+        # two staged rows more than the raw file has: raw = staged + quarantined no longer holds
+        "reconciles_with_raw_stg_crm__contacts_ref_stg_crm__quarantine___source_crm_contacts___crm_contacts": 1,
+    }
+    assert passed  # the other tests of the two models (not_null _source_row, ...) still pass
