@@ -1,0 +1,178 @@
+"""Dagster definitions: the nightly customer360 job as assets, with the same write-audit-publish as
+`customer360 run`.
+
+- every dbt model and seed is an asset (dagster-dbt), every dbt data test an asset check; the Python
+  steps that run inside dbt (fuzzy matching `int_identity_fuzzy_pairs`, CLV and churn
+  `int_customer_predictions`) are dbt Python models, hence assets in their place in the graph;
+- `data_quality_report` runs the Great Expectations suites on the work copy, after the dbt assets;
+- `published_warehouse` renames the audited work copy over the published file (and writes the BI file);
+- `activation_exports` writes the consent-enforced audiences and their manifest from the published file.
+
+A daily schedule runs it at 02:00 UTC, each step retries on transient failure (a locked file, a full
+disk freed by a cleanup), and the published warehouse carries a freshness policy (the daemon's view)
+plus an asset check, run after each publish and hourly by its own schedule, that fails when the
+published file is more than 26 hours old. Start the UI with `dagster dev -m customer360.orchestration`;
+`customer360 run` stays the cron-friendly equivalent.
+
+The dbt assets build into the work copy: dbt reads the warehouse path from CUSTOMER360_DUCKDB_PATH,
+so the asset sets it for the dbt child processes only while it runs (`dbt_environment`).
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
+
+from .pipeline import bi_path, prepare_work_copy, publish, suppression_count, work_copy_path
+from .settings import PROJECT_DIR, Settings
+
+# Production build: unit tests and the macro tests (tag code) check SQL, not data (see pipeline.py).
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--exclude", "tag:code"]
+RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+MAX_AGE = timedelta(hours=26)
+
+DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR)
+
+
+def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
+    """dagster-dbt reads target/manifest.json when the definitions load; parse once if it is missing."""
+    if not project.manifest_path.exists():
+        dbt = Path(sys.executable).with_name("dbt")
+        args = [str(dbt), "parse", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "-q"]
+        subprocess.run(args, cwd=PROJECT_DIR, check=True, env=os.environ | Settings.from_env().environ())
+    return project.manifest_path
+
+
+@contextmanager
+def dbt_environment(settings: Settings) -> Iterator[None]:
+    """Point dbt's child processes at `settings` while the block runs, then restore the environment."""
+    saved = {name: os.environ.get(name) for name in settings.environ()}
+    os.environ.update(settings.environ())
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def work_settings() -> tuple[Settings, Path]:
+    """This run's settings and the work copy it builds into."""
+    settings = Settings.from_env()
+    return settings, work_copy_path(settings.warehouse)
+
+
+@dbt_assets(manifest=ensure_manifest(), project=DBT_PROJECT, exclude="tag:code", retry_policy=RETRY)
+def customer360_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[object]:
+    """dbt build into a fresh work copy; built once more when it added erasure suppressions (as
+    pipeline.build_with_erasure does), so no relation keeps the newly erased persons' rows."""
+    settings, work = work_settings()
+    prepare_work_copy(settings.warehouse, work)
+    with dbt_environment(replace(settings, warehouse=work)):
+        before = suppression_count(work)
+        yield from dbt.cli(BUILD_ARGS, context=context).stream()
+        added = suppression_count(work) - before
+        if added:
+            context.log.info(f"erasure: {added} identifiers newly suppressed; building once more")
+            dbt.cli(BUILD_ARGS, context=context).wait()
+
+
+CUSTOMER_360 = get_asset_key_for_model([customer360_dbt], "customer_360")
+AUDIENCES = [
+    get_asset_key_for_model([customer360_dbt], name)
+    for name in ("audience_marketing_email", "audience_marketing_sms", "audience_marketing_push")
+]
+
+
+@dg.asset(deps=[CUSTOMER_360, *AUDIENCES], retry_policy=RETRY, group_name="publish")
+def data_quality_report() -> dg.MaterializeResult:
+    """Great Expectations suites on the work copy; a failed expectation fails the run before publishing."""
+    from .quality import format_failures, run_quality
+
+    _, work = work_settings()
+    report = run_quality(work)
+    if not report.success:
+        raise dg.Failure(description=format_failures(report), allow_retries=False)
+    return dg.MaterializeResult(
+        metadata={"expectations": len(report.outcomes), "data_docs": dg.MetadataValue.path(str(report.data_docs))}
+    )
+
+
+@dg.asset(
+    deps=[data_quality_report],
+    retry_policy=RETRY,
+    group_name="publish",
+    # Evaluated by the Dagster daemon (`dagster dev`): warn after 25 h, fail after 26 h without a publish.
+    freshness_policy=dg.FreshnessPolicy.time_window(fail_window=MAX_AGE, warn_window=MAX_AGE - timedelta(hours=1)),
+)
+def published_warehouse() -> dg.MaterializeResult:
+    """The audited work copy renamed over the published warehouse, and the BI-only file beside it."""
+    settings, work = work_settings()
+    publish(work, settings.warehouse)
+    return dg.MaterializeResult(
+        metadata={
+            "warehouse": dg.MetadataValue.path(str(settings.warehouse)),
+            "bi_file": dg.MetadataValue.path(str(bi_path(settings.warehouse))),
+        }
+    )
+
+
+@dg.asset(deps=[published_warehouse], retry_policy=RETRY, group_name="publish")
+def activation_exports() -> dg.MaterializeResult:
+    """Every consent-enforced audience as Parquet with its manifest, for the marketing tool."""
+    from .activation import export_audiences
+
+    settings = Settings.from_env()
+    out_dir = Path(os.environ.get("CUSTOMER360_EXPORT_DIR", settings.warehouse.parent / "exports"))
+    manifest = export_audiences(settings.warehouse, out_dir)
+    return dg.MaterializeResult(metadata={"manifest": dg.MetadataValue.path(str(manifest))})
+
+
+@dg.asset_check(asset=published_warehouse, description=f"published within the last {MAX_AGE}")
+def published_warehouse_is_fresh() -> dg.AssetCheckResult:
+    """Fails when the published file is older than MAX_AGE: the nightly run did not publish (a failed
+    audit leaves yesterday's file in place, which readers may use but should know about)."""
+    return freshness_result(Settings.from_env().warehouse, datetime.now(UTC))
+
+
+def freshness_result(warehouse: Path, now: datetime) -> dg.AssetCheckResult:
+    """The check's verdict on one file at one moment (separate so it can be tested with a fixed clock)."""
+    if not warehouse.exists():
+        return dg.AssetCheckResult(passed=False, metadata={"reason": f"{warehouse} does not exist"})
+    age = now - datetime.fromtimestamp(warehouse.stat().st_mtime, UTC)
+    return dg.AssetCheckResult(passed=age <= MAX_AGE, metadata={"age_hours": round(age.total_seconds() / 3600, 2)})
+
+
+nightly_job = dg.define_asset_job("nightly_customer360", selection=dg.AssetSelection.all())
+nightly_schedule = dg.ScheduleDefinition(
+    name="nightly_customer360_schedule", job=nightly_job, cron_schedule="0 2 * * *", execution_timezone="UTC"
+)
+# The freshness check on its own, hourly: it tells within the hour when a night's publish was missed.
+freshness_job = dg.define_asset_job("freshness_check", selection=dg.AssetSelection.checks(published_warehouse_is_fresh))
+freshness_schedule = dg.ScheduleDefinition(
+    name="freshness_check_hourly", job=freshness_job, cron_schedule="15 * * * *", execution_timezone="UTC"
+)
+
+defs = dg.Definitions(
+    assets=[customer360_dbt, data_quality_report, published_warehouse, activation_exports],
+    asset_checks=[published_warehouse_is_fresh],
+    jobs=[nightly_job, freshness_job],
+    schedules=[nightly_schedule, freshness_schedule],
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=DBT_PROJECT,
+            profiles_dir=str(PROJECT_DIR),
+            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+        )
+    },
+)
