@@ -15,7 +15,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_PEOPLE ?= 10000
 DEMO_SEED ?= 42
 
-.PHONY: run test setup lint lock clean demo-data benchmark
+.PHONY: run test setup browser lint lock clean demo-data benchmark
 
 # Virtual environment with the locked dependency set; re-done only when the lock or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -38,9 +38,13 @@ run: demo-data
 	$(BIN)/customer360 run
 
 # The whole suite: pytest (unit + integration on generated data), sqlfluff, ruff.
-test: setup
+test: setup browser
 	$(BIN)/pytest
 	$(MAKE) lint
+
+# Debian's chromium for the dashboard's browser test (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: setup
 	$(BIN)/ruff check scripts tests/python

@@ -79,9 +79,7 @@ def export_audience(
     purpose = meta["purpose"]
     leaks = unconsented_rows(con, audience, purpose)
     if leaks:
-        raise RuntimeError(
-            f"{audience}: {leaks} row(s) lack a current {purpose} grant on their channel; not exported"
-        )
+        raise RuntimeError(f"{audience}: {leaks} row(s) lack a current {purpose} grant on their channel; not exported")
     path = out_dir / f"{audience}.{file_format}"
     options = "format parquet" if file_format == "parquet" else "format csv, header true"
     con.execute(f"copy (select * from marts.\"{audience}\" order by person_id) to '{path}' ({options})")

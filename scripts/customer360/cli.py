@@ -55,6 +55,16 @@ def _export_audiences(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard(args: argparse.Namespace) -> int:
+    import subprocess
+    import sys
+
+    app = Path(__file__).with_name("dashboard_app.py")
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.run(command, check=False).returncode
+
+
 def _resolve(args: argparse.Namespace) -> int:
     from .identity import InputError, resolve_file
 
@@ -216,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     export.add_argument("--warehouse", default=None, help="published warehouse (default CUSTOMER360_DUCKDB_PATH)")
     export.set_defaults(func=_export_audiences)
+
+    dashboard = sub.add_parser("dashboard", help="serve the Customer-360 dashboard on the published warehouse")
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.set_defaults(func=_dashboard)
 
     bench_audit = sub.add_parser(
         "benchmark-audit",

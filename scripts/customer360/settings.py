@@ -46,3 +46,13 @@ def dbt_var(name: str) -> object:
     """A variable's default from dbt_project.yml, so Python steps use the same thresholds as the models."""
     with (PROJECT_DIR / "dbt_project.yml").open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)["vars"][name]
+
+
+# Must equal the default in macros/privacy/pseudonymise.sql (pii_salt); the dashboard test fails when
+# the two differ, because the dashboard then finds no pseudonymised row.
+DEMO_PII_SALT = "customer360-demo-salt-do-not-use-in-production"
+
+
+def pii_salt() -> str:
+    """The salt of the BI pseudonyms (env CUSTOMER360_PII_SALT, else the public demo salt)."""
+    return os.environ.get("CUSTOMER360_PII_SALT", DEMO_PII_SALT)
