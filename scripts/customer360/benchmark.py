@@ -1,4 +1,6 @@
-"""Benchmarks (not tests): wall time, peak memory and throughput per pipeline stage at several sizes.
+"""Benchmarks (not tests): wall time, peak memory and throughput per pipeline stage at several sizes:
+generating the data, then the main job (`customer360 run`: build, erasure pass, dbt tests, GX suites,
+publish) with its own phase times. Peak memory of the phases is the main job's (one number per run).
 
 Each stage runs as its own child process so its peak resident memory can be read from the
 kernel's accounting (``wait4``) without counting the other stages.
@@ -39,12 +41,17 @@ class StageResult:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak RSS in MB of the child). Raises when it fails."""
+def run_measured(args: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of the largest process among the child and
+    the descendants it waited for, e.g. the dbt process of the main job). Raises when it fails. Its
+    output goes to `log` when given, else nowhere."""
     started = time.perf_counter()
-    process = subprocess.Popen(args, env=env, cwd=PROJECT_DIR, stdout=subprocess.DEVNULL)
+    output = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
+    process = subprocess.Popen(args, env=env, cwd=PROJECT_DIR, stdout=output, stderr=subprocess.STDOUT)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    if log:
+        output.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(args)} failed with exit code {os.waitstatus_to_exitcode(status)}")
     return seconds, usage.ru_maxrss / 1024
@@ -69,13 +76,33 @@ def benchmark_size(people: int, workdir: Path, seed: int) -> list[StageResult]:
     generate += ["--out", str(settings.raw_dir), "--truth", str(settings.truth_dir), "--quiet"]
     gen_seconds, gen_peak = run_measured(generate)
     rows = raw_row_count(settings.raw_dir)
-    build = [str(bin_dir / "dbt"), "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    build += ["--target-path", str(root / "target")]
-    build_seconds, build_peak = run_measured(build, env=os.environ | settings.environ())
+    log = root / "main_job.log"
+    job_seconds, job_peak = run_measured(
+        [str(bin_dir / "customer360"), "run"], env=os.environ | settings.environ(), log=log
+    )
+    phases = [
+        StageResult(people, f"  {phase}", seconds, job_peak, rows) for phase, seconds in phase_times(log.read_text())
+    ]
     return [
         StageResult(people, "generate", gen_seconds, gen_peak, rows),
-        StageResult(people, "dbt build", build_seconds, build_peak, rows),
+        StageResult(people, "main job (customer360 run)", job_seconds, job_peak, rows),
+        *phases,
     ]
+
+
+def phase_times(output: str) -> list[tuple[str, float]]:
+    """The "phase wall times" the main job prints at its end, as (phase, seconds)."""
+    lines = output.splitlines()
+    if "phase wall times" not in lines:
+        return []
+    phases = []
+    for line in lines[lines.index("phase wall times") + 1 :]:
+        name, _, seconds = line.strip().rpartition(" ")
+        if seconds != "s" or not name:
+            break
+        label, _, value = name.rpartition(" ")
+        phases.append((label.strip(), float(value)))
+    return phases
 
 
 def machine_description() -> str:
