@@ -31,11 +31,10 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
 
-from .pipeline import bi_path, prepare_work_copy, publish, suppression_count, work_copy_path
+from .pipeline import PRODUCTION_EXCLUDES, bi_path, prepare_work_copy, publish, suppression_count, work_copy_path
 from .settings import PROJECT_DIR, Settings
 
-# Production build: unit tests and the macro tests (tag code) check SQL, not data (see pipeline.py).
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test", "--exclude", "tag:code"]
+BUILD_ARGS = ["build", *PRODUCTION_EXCLUDES]
 RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 MAX_AGE = timedelta(hours=26)
 

@@ -28,6 +28,11 @@ from .settings import Settings
 
 T = TypeVar("T")
 
+# A production build leaves out the unit tests and the macro tests (tag code): they check the SQL, not the
+# data, and `make test` runs them (dbt's own recommendation for unit tests). The data tests run inside the
+# build, so nothing untested is published.
+PRODUCTION_EXCLUDES = ["--exclude-resource-type", "unit_test", "--exclude", "tag:code"]
+
 
 @dataclass(frozen=True)
 class BuildSummary:
@@ -225,10 +230,7 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
     prepare_work_copy(published, work)
     work_settings = replace(settings, warehouse=work)
     vars_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
-    # Unit tests and the macro tests (tag code) check the SQL, not the data: `make test` runs them, a
-    # production build skips them (dbt's own recommendation for unit tests); the data tests run inside
-    # the build, so nothing untested is published.
-    build_args = ["--exclude-resource-type", "unit_test", "--exclude", "tag:code", *vars_args]
+    build_args = [*PRODUCTION_EXCLUDES, *vars_args]
     first_args = (["--full-refresh"] if full_refresh else []) + build_args
     phases = PhaseClock()
     build = phases.timed("dbt build", lambda: dbt(work_settings, "build", first_args))
