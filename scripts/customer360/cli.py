@@ -65,6 +65,14 @@ def _dashboard(args: argparse.Namespace) -> int:
     return subprocess.run(command, check=False).returncode
 
 
+def _benchmark_dashboard(args: argparse.Namespace) -> int:
+    from .benchmark_dashboard import format_lookups, time_lookups
+
+    warehouse = Path(args.warehouse) if args.warehouse else settings.Settings.from_env().warehouse
+    print(format_lookups(warehouse, time_lookups(warehouse, args.samples)))
+    return 0
+
+
 def _resolve(args: argparse.Namespace) -> int:
     from .identity import InputError, resolve_file
 
@@ -230,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     dashboard = sub.add_parser("dashboard", help="serve the Customer-360 dashboard on the published warehouse")
     dashboard.add_argument("--port", type=int, default=8501)
     dashboard.set_defaults(func=_dashboard)
+
+    bench_dash = sub.add_parser("benchmark-dashboard", help="time the dashboard's customer lookup (not a test)")
+    bench_dash.add_argument("--samples", type=int, default=50)
+    bench_dash.add_argument("--warehouse", default=None, help="published warehouse (default CUSTOMER360_DUCKDB_PATH)")
+    bench_dash.set_defaults(func=_benchmark_dashboard)
 
     bench_audit = sub.add_parser(
         "benchmark-audit",
