@@ -34,9 +34,10 @@ class Settings:
         )
 
     def environ(self) -> dict[str, str]:
-        """The variables dbt's profiles.yml and sources read."""
+        """The variables dbt's profiles.yml and sources read, and the truth folder for the run's summary."""
         return {
             "CUSTOMER360_RAW_DIR": str(self.raw_dir),
+            "CUSTOMER360_TRUTH_DIR": str(self.truth_dir),
             "CUSTOMER360_DUCKDB_PATH": str(self.warehouse),
             "DBT_PROFILES_DIR": str(self.project_dir),
         }
