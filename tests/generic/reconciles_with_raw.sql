@@ -1,33 +1,45 @@
-{#- No row is silently lost: for one raw table, raw rows = staged rows + quarantined rows.
-    Returns one row (the three counts) when the books do not balance. -#}
+{#- No row is silently lost or counted twice: every row of one raw table (by its _source_row) is either
+    staged or quarantined, exactly once, and nothing staged or quarantined comes from elsewhere. Returns
+    one row per raw row that does not balance, with the problem. Matching rows, not counts, also proves
+    every staged row carries its _source_row (a `not_null` on it would add a test per model). -#}
 {% test reconciles_with_raw(model, raw_relation, quarantine, source_table) %}
 
 with
 
 raw_rows as (
-    select count(*) as row_count from {{ raw_relation }}
+    select _source_row as source_row from {{ raw_relation }}
 ),
 
-staged_rows as (
-    select count(*) as row_count from {{ model }}
-),
-
-quarantined_rows as (
-    select count(*) as row_count from {{ quarantine }}
-    where source_table = '{{ source_table }}'
-),
-
-balance as (
+accounted as (
     select
-        raw_rows.row_count as raw_row_count,
-        staged_rows.row_count as staged_row_count,
-        quarantined_rows.row_count as quarantined_row_count
+        source_row,
+        count(*) as times_accounted
+    from (
+        select _source_row as source_row from {{ model }}
+        union all
+        select source_row from {{ quarantine }}
+        where source_table = '{{ source_table }}'
+    ) as staged_or_quarantined
+    group by source_row
+),
+
+unbalanced as (
+    select
+        coalesce(raw_rows.source_row, accounted.source_row) as source_row,
+        case
+            when accounted.source_row is null then 'in the raw file but neither staged nor quarantined'
+            when raw_rows.source_row is null then 'staged or quarantined but not in the raw file'
+            else 'staged or quarantined ' || accounted.times_accounted || ' times'
+        end as problem
     from raw_rows
-    cross join staged_rows
-    cross join quarantined_rows
+    full outer join accounted
+        on raw_rows.source_row = accounted.source_row
+    where
+        accounted.source_row is null
+        or raw_rows.source_row is null
+        or accounted.times_accounted > 1
 )
 
-select * from balance
-where raw_row_count != staged_row_count + quarantined_row_count
+select * from unbalanced
 
 {% endtest %}
