@@ -67,7 +67,7 @@ def erasure_aware_build(raw_dir: Path, warehouse: Path, *extra: str) -> subproce
 
 def relations_holding(warehouse: Path, values: list[str]) -> dict[str, int]:
     """schema.relation.column -> rows whose value (case-folded) is one of `values`, over every table and
-    view of the warehouse, raw views included: the residual scan of the erasure tests."""
+    view of the warehouse, raw tables included: the residual scan of the erasure tests."""
     con = duckdb.connect()
     con.execute(f"attach '{warehouse}' as w (read_only)")
     con.execute("create temp table wanted as select unnest(?::varchar[]) as value", [values])

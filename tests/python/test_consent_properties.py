@@ -7,7 +7,7 @@ against a plain-Python oracle of the rules:
 - the consent state of every person, purpose and channel is the oracle's: latest wins, a tie is withdrawn,
   silence is not granted;
 - no activation audience holds a person the oracle does not grant (leaks: 0);
-- no erased person, and none of their emails, is left in any relation (raw views included).
+- no erased person, and none of their emails, is left in any relation (raw tables included).
 One dbt build serves all histories: a build per example would take hours.
 """
 

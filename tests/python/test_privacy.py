@@ -2,7 +2,7 @@
 
 Erasure: a first build resolves each erasure request to a person; from that build we read, as an
 oracle written apart from the models, every identifier value and record key of those persons that no
-other person holds. After the pipeline's second pass no relation of the warehouse (raw views included)
+other person holds. After the pipeline's second pass no relation of the warehouse (raw tables included)
 may contain any of them, and a third run on the same raw files (the rows re-ingested) must keep them out.
 
 Write-audit-publish: a failed build and a failed quality check each leave the published file

@@ -32,7 +32,7 @@ def _raw_count(con: duckdb.DuckDBPyConnection, built: BuiltWarehouse, table: str
 
 
 def _rows_hidden_by_erasure(con: duckdb.DuckDBPyConnection, built: BuiltWarehouse, table: str) -> tuple[int, int]:
-    """File rows the raw view does not show, and how many of them belong to a person who asked to be erased."""
+    """File rows the raw table does not hold, and how many of them belong to a person who asked to be erased."""
     source, name = table.split("/")
     hidden, of_erased = con.sql(
         f"""
@@ -74,7 +74,7 @@ def test_quarantine_holds_exactly_the_unusable_defects_with_a_reason_naming_the_
     con = built.connect()
     con.sql(f"create temp view defects as select * from '{built.truth_dir}/defects.parquet'")
     flagged = " or ".join(f"(source_table = '{t}' and defect = '{d}')" for t, d in FLAGGED)
-    # Defects of rows that erasure hides at the raw views are gone with the person (test above).
+    # Defects of rows that erasure leaves out of the raw tables are gone with the person (test above).
     visible = " union all ".join(
         f"select '{t}' as source_table, _source_row from raw.{t.replace('/', '__')}" for t in DEFECTS
     )

@@ -8,8 +8,9 @@
     several persons erases only that identifier (an ambiguous request must not delete a stranger); one
     that reaches nobody still suppresses its identifier, so rows that arrive later stay out.
 
-    raw views hide every row carrying a listed hash (register_raw_sources), and the run is rebuilt once
-    more when this list grew, so no relation keeps the person's rows (customer360 run does both). -#}
+    landing the raw files leaves out every row carrying a listed hash (register_raw_sources), and the
+    run is rebuilt once more when this list grew, so no relation keeps the person's rows (customer360
+    run does both). -#}
 {{ config(
     materialized='incremental',
     unique_key='identifier_hash',
