@@ -18,7 +18,8 @@ from customer360.settings import Settings
 
 @st.cache_resource
 def connection() -> object:
-    """One read-only connection per server process."""
+    """One read-only database per server process; each page run takes its own cursor from it, because a
+    DuckDB connection must not be shared by Streamlit's session threads at once."""
     return data.connect(Settings.from_env().warehouse)
 
 
@@ -73,7 +74,7 @@ def main() -> None:
     st.title("Customer 360")
     clear_pii = data.show_pii()
     st.caption("Clear PII shown (CUSTOMER360_DASHBOARD_SHOW_PII is set)" if clear_pii else "PII pseudonymised")
-    con = connection()
+    con = connection().cursor()
     overview_tab, lookup_tab = st.tabs(["Overview", "Customer lookup"])
     with overview_tab:
         render_overview(con)
