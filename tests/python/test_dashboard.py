@@ -77,14 +77,16 @@ def known_person(settings: Settings) -> dict[str, object]:
     row = con.sql(
         f"""
         select c.person_id, t.email, c.purchase_count, c.total_revenue, c.record_count,
-            (select count(*) from marts.customer_360) as persons
+            (select count(*) from marts.customer_360) as persons,
+            (select min(source_record_id) from intermediate.int_identity_persons_assigned a
+                where a.person_id = c.person_id) as source_record_id
         from '{truth}' t join marts.customer_360 c on c.email = lower(t.email)
         where not t.is_erased and c.purchase_count > 1
         order by t.person_id limit 1
         """
     ).fetchall()[0]
     con.close()
-    keys = ["person_id", "email", "purchase_count", "total_revenue", "record_count", "persons"]
+    keys = ["person_id", "email", "purchase_count", "total_revenue", "record_count", "persons", "source_record_id"]
     return dict(zip(keys, row, strict=True))
 
 
@@ -129,7 +131,10 @@ def test_customer_lookup_shows_the_warehouse_values(published: Settings, tmp_pat
     if clear_pii:
         assert shown["person_id"] == person["person_id"]
         assert shown["email"] == str(person["email"]).lower()
+        assert str(person["source_record_id"]) in page_text
     else:
         assert shown["person_id"] == pseudonym(str(person["person_id"]))
         assert str(person["email"]).lower() not in page_text.lower()
+        assert str(person["source_record_id"]) not in page_text  # source keys are hashed too
+        assert pseudonym(str(person["source_record_id"])) in page_text
     assert (tmp_path / "overview.png").stat().st_size > 10_000
