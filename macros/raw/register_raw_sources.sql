@@ -7,9 +7,9 @@
     is null; a file that is absent yields an empty table and a warning, so a company that exports
     only some systems can still build.
 
-    Tables, not views: the erasure filter below hashes every identifier of every row, and a view
-    paid that on each of the ~10 reads per source (staging, quarantine, reconciliation tests);
-    landing the files once made the demo build's tests about twice as fast (docs/decisions.md).
+    Tables, not views: a view paid the erasure filter (normalising and hashing identifiers) on each
+    of the ~10 reads per source (staging, quarantine, reconciliation tests); landing the files once
+    made the demo build's tests about twice as fast (docs/decisions.md).
 
     Erasure starts here: a raw row carrying any identifier on the erasure suppression list
     (int_privacy_erasure_suppressions, salted hashes) is not landed, so staging, the

@@ -19,16 +19,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from .benchmark import run_measured
-from .pipeline import PRODUCTION_EXCLUDES
-from .settings import PROJECT_DIR, Settings
+from .pipeline import PRODUCTION_EXCLUDES, dbt_command
+from .settings import Settings
 
 
 def timed_build(settings: Settings, scratch: Path, with_tests: bool) -> float:
     """Wall seconds of one production build (no unit tests) on a fresh copy of the published warehouse."""
     shutil.copy2(settings.warehouse, scratch)
-    args = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(PROJECT_DIR)]
-    args += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(scratch.parent / "target")]
-    args += PRODUCTION_EXCLUDES + ([] if with_tests else ["--exclude-resource-type", "test"])
+    excludes = PRODUCTION_EXCLUDES + ([] if with_tests else ["--exclude-resource-type", "test"])
+    args = dbt_command(settings, "build", ["--target-path", str(scratch.parent / "target"), *excludes])
     seconds, _ = run_measured(args, env=os.environ | replace(settings, warehouse=scratch).environ())
     return seconds
 

@@ -11,10 +11,12 @@ from pathlib import Path
 from . import dashboard_data
 
 
-def time_lookups(warehouse: Path, samples: int, seed: float = 0.42) -> list[float]:
-    """Seconds per lookup (search + customer view, pseudonymised) for `samples` random persons with an email."""
+def time_lookups(warehouse: Path, samples: int, seed: float = 0.42) -> tuple[int, list[float]]:
+    """Persons in the warehouse, and seconds per lookup (search + customer view, pseudonymised) for
+    `samples` random persons with an email."""
     con = dashboard_data.connect(warehouse)
     try:
+        persons = con.sql("select count(*) from marts.customer_360").fetchall()[0][0]
         con.sql("select setseed(?)", params=[seed]).fetchall()
         emails = con.sql(
             f"select email from marts.customer_360 where email is not null order by random() limit {int(samples)}"
@@ -25,16 +27,13 @@ def time_lookups(warehouse: Path, samples: int, seed: float = 0.42) -> list[floa
             person_id = dashboard_data.find_persons(con, email)[0]
             dashboard_data.customer(con, person_id, clear_pii=False)
             seconds.append(time.perf_counter() - started)
-        return seconds
+        return persons, seconds
     finally:
         con.close()
 
 
-def format_lookups(warehouse: Path, seconds: list[float]) -> str:
+def format_lookups(persons: int, seconds: list[float]) -> str:
     """The printed table: persons in the warehouse and lookup time percentiles."""
-    con = dashboard_data.connect(warehouse)
-    persons = con.sql("select count(*) from marts.customer_360").fetchall()[0][0]
-    con.close()
     ordered = sorted(seconds)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     return "\n".join(

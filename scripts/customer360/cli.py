@@ -69,7 +69,7 @@ def _benchmark_dashboard(args: argparse.Namespace) -> int:
     from .benchmark_dashboard import format_lookups, time_lookups
 
     warehouse = Path(args.warehouse) if args.warehouse else settings.Settings.from_env().warehouse
-    print(format_lookups(warehouse, time_lookups(warehouse, args.samples)))
+    print(format_lookups(*time_lookups(warehouse, args.samples)))
     return 0
 
 

@@ -56,7 +56,6 @@ class Overview:
 
     persons: int
     records: int
-    records_per_person: float
     share_linked: float  # records that share their person with at least one other record
     buyers: int
     segments: pd.DataFrame
@@ -67,10 +66,11 @@ class Overview:
 
 def overview(con: duckdb.DuckDBPyConnection) -> Overview:
     """Persons, identity match rates, segment sizes, CLV distribution, churn bands and consent coverage."""
-    persons, records, buyers = con.sql(
-        "select count(*), sum(record_count), count(*) filter (where purchase_count > 0) from marts.customer_360"
+    persons, records, linked, buyers = con.sql(
+        "select count(*), coalesce(sum(record_count), 0), "
+        "coalesce(sum(record_count) filter (where record_count > 1), 0), "
+        "count(*) filter (where purchase_count > 0) from marts.customer_360"
     ).fetchall()[0]
-    linked = con.sql("select coalesce(sum(record_count), 0) from marts.customer_360 where record_count > 1").fetchall()
     segments = con.sql(
         "select coalesce(segment, 'not profiled') as segment, count(*) as persons "
         "from marts.customer_360 group by 1 order by persons desc"
@@ -89,9 +89,8 @@ def overview(con: duckdb.DuckDBPyConnection) -> Overview:
     ).df()
     return Overview(
         persons=persons,
-        records=records or 0,
-        records_per_person=(records or 0) / persons if persons else 0.0,
-        share_linked=linked[0][0] / records if records else 0.0,
+        records=records,
+        share_linked=linked / records if records else 0.0,
         buyers=buyers,
         segments=segments,
         churn_bands=churn_bands,

@@ -19,7 +19,6 @@ so the asset sets it for the dbt child processes only while it runs (`dbt_enviro
 """
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from .pipeline import PRODUCTION_EXCLUDES, bi_path, prepare_work_copy, publish, suppression_count, work_copy_path
+from .pipeline import dbt as run_dbt  # `dbt` is the Dagster resource below
 from .settings import PROJECT_DIR, Settings
 
 BUILD_ARGS = ["build", *PRODUCTION_EXCLUDES]
@@ -43,10 +43,8 @@ DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR)
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     """dagster-dbt reads target/manifest.json when the definitions load; parse once if it is missing."""
-    if not project.manifest_path.exists():
-        dbt = Path(sys.executable).with_name("dbt")
-        args = [str(dbt), "parse", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR), "-q"]
-        subprocess.run(args, cwd=PROJECT_DIR, check=True, env=os.environ | Settings.from_env().environ())
+    if not project.manifest_path.exists() and not run_dbt(Settings.from_env(), "parse", ["-q"]):
+        raise RuntimeError("dbt parse failed; the Dagster definitions need target/manifest.json")
     return project.manifest_path
 
 

@@ -51,11 +51,16 @@ def dbt(settings: Settings, command: str, extra_args: list[str] | None = None) -
     Python process, which would lock the warehouse file against the summary and other readers.
     """
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    executable = Path(sys.executable).with_name("dbt")
-    args = [str(executable), command, "--project-dir", str(settings.project_dir)]
-    args += ["--profiles-dir", str(settings.project_dir), *(extra_args or [])]
+    args = dbt_command(settings, command, extra_args)
     result = subprocess.run(args, env=os.environ | settings.environ(), cwd=settings.project_dir, check=False)
     return result.returncode == 0
+
+
+def dbt_command(settings: Settings, command: str, extra_args: list[str] | None = None) -> list[str]:
+    """The command line of a dbt command on this project, with the venv's dbt."""
+    executable = Path(sys.executable).with_name("dbt")
+    args = [str(executable), command, "--project-dir", str(settings.project_dir)]
+    return [*args, "--profiles-dir", str(settings.project_dir), *(extra_args or [])]
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import duckdb
 import pytest
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import build_with_erasure, run_pipeline
+from customer360.pipeline import build_with_erasure, dbt_command, run_pipeline
 from customer360.settings import PROJECT_DIR, Settings
 
 SMALL_PEOPLE = 3_000
@@ -35,20 +34,9 @@ class BuiltWarehouse:
 
 def dbt_build(raw_dir: Path, warehouse: Path, *extra: str, command: str = "build") -> subprocess.CompletedProcess[str]:
     """Run `dbt build` (or another dbt command) on a raw folder into a warehouse file, as `make run` does."""
-    env = os.environ | {
-        "CUSTOMER360_RAW_DIR": str(raw_dir),
-        "CUSTOMER360_DUCKDB_PATH": str(warehouse),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-    }
-    dbt = Path(sys.executable).with_name("dbt")
-    args = [
-        str(dbt),
-        command,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(warehouse.parent / "target"),
-    ]
+    settings = Settings(PROJECT_DIR, raw_dir, raw_dir.parent / "truth", warehouse)
+    args = dbt_command(settings, command, ["--target-path", str(warehouse.parent / "target")])
+    env = os.environ | settings.environ()
     return subprocess.run([*args, *extra], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
 
 

@@ -12,18 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from customer360.settings import PROJECT_DIR
+from customer360.settings import PROJECT_DIR, Settings
 
 from .conftest import BuiltWarehouse
 
 
 def mf_query(built: BuiltWarehouse, out: Path, *args: str) -> list[dict[str, str]]:
     """Run `mf query ... --csv out` on the built warehouse; the rows as dicts."""
-    env = os.environ | {
-        "CUSTOMER360_RAW_DIR": str(built.raw_dir),
-        "CUSTOMER360_DUCKDB_PATH": str(built.warehouse),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-    }
+    settings = Settings(PROJECT_DIR, built.raw_dir, built.truth_dir, built.warehouse)
+    env = os.environ | settings.environ()
     mf = Path(sys.executable).with_name("mf")
     result = subprocess.run(
         [str(mf), "query", *args, "--csv", str(out)], env=env, cwd=PROJECT_DIR, capture_output=True, text=True
