@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from .quality import audience_grants_sql
 from .settings import PROJECT_DIR
 
 ACTIVATION_YML = PROJECT_DIR / "models" / "marts" / "activation" / "_activation__models.yml"
@@ -47,20 +48,10 @@ def declared_audiences(yml: Path = ACTIVATION_YML) -> dict[str, dict[str, str]]:
 
 
 def unconsented_rows(con: duckdb.DuckDBPyConnection, audience: str, purpose: str) -> int:
-    """Rows of the audience whose person holds no current grant for `purpose` on the row's channel."""
-    return con.sql(
-        f"""
-        select count(*)
-        from marts."{audience}" as audience
-        left join intermediate.int_consent_state as consent
-            on consent.person_id = audience.person_id
-            and consent.purpose = ?
-            and consent.channel = audience.audience_channel
-            and consent.is_granted
-        where consent.person_id is null
-        """,
-        params=[purpose],
-    ).fetchall()[0][0]
+    """Rows of the audience whose person holds no current grant for `purpose` on the row's channel
+    (the same rule the data-quality suite checks at build time, read again at export time)."""
+    sql = audience_grants_sql([audience], purpose)
+    return con.sql(f"select count(*) from ({sql}) as members where not has_grant").fetchall()[0][0]
 
 
 def file_digest(path: Path) -> str:

@@ -84,8 +84,9 @@ def audience_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _audience_sql(audiences: list[str]) -> str:
-    """Each audience row with whether the consent state grants marketing on its channel (deny by default)."""
+def audience_grants_sql(audiences: list[str], purpose: str = "marketing") -> str:
+    """Each audience row with whether the consent state grants `purpose` on its channel (deny by
+    default). The GX consent suite and the activation export's re-check both read it."""
     if not audiences:
         return "select null as person_id, null as audience, true as has_grant where false"
     unions = " union all ".join(
@@ -94,7 +95,7 @@ def _audience_sql(audiences: list[str]) -> str:
     return (
         f"select members.person_id, members.audience, coalesce(consent.is_granted, false) as has_grant "
         f"from ({unions}) as members left join intermediate.int_consent_state as consent "
-        f"on members.person_id = consent.person_id and consent.purpose = 'marketing' "
+        f"on members.person_id = consent.person_id and consent.purpose = '{purpose}' "
         f"and members.audience_channel = consent.channel"
     )
 
@@ -122,7 +123,7 @@ def build_suites(audiences: list[str], now: datetime, overrides: dict | None = N
         "consent_state",
         "select purpose, channel, is_granted, last_action, last_changed_at from intermediate.int_consent_state",
     )
-    members = Dataset("audience_members", _audience_sql(audiences))
+    members = Dataset("audience_members", audience_grants_sql(audiences))
     customers = Dataset(
         "customer_360",
         "select person_id, email, phone_e164, coalesce(email, phone_e164) as contact_point, birth_date, "
