@@ -130,7 +130,8 @@ def _evaluate_clv(args: argparse.Namespace) -> int:
     )
     result = evaluate(transactions, pd.Timestamp(args.calibration_end), pd.Timestamp(args.holdout_end))
     print(format_report(result))
-    result.predictions[["customer_id", "predicted_holdout_purchases", "churn_score"]].to_csv(args.out, index=False)
+    columns = ["customer_id", "predicted_holdout_purchases", "churn_score", "churn_score_supervised"]
+    result.predictions.reindex(columns=columns).to_csv(args.out, index=False)
     print(f"\nper-customer predictions written to {args.out}")
     return 0
 

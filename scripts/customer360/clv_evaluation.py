@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from .churn import fit_churn_model, predict_churn
 from .clv import (
     BgNbd,
     GammaGamma,
@@ -34,8 +35,9 @@ class ClvEvaluation:
 
     purchases: BgNbd
     spend: GammaGamma
-    predictions: pd.DataFrame  # customer_id, frequency, predicted and actual holdout purchases, churn score, churned
+    predictions: pd.DataFrame  # customer_id, frequency, predicted and actual holdout purchases, churn scores, churned
     holdout_weeks: float
+    churn_label_weeks: float | None  # label horizon of the supervised churn model; None when it could not be fitted
 
 
 def read_transactions(path: Path, customer: str, date: str, amount: str) -> pd.DataFrame:
@@ -70,6 +72,8 @@ def evaluate(transactions: pd.DataFrame, calibration_end: pd.Timestamp, holdout_
         {
             "customer_id": summary.index,
             "calibration_frequency": x.astype(int),
+            "recency_weeks": t_x,
+            "tenure_weeks": T,
             "predicted_holdout_purchases": expected_purchases(purchases, horizon, x, t_x, T),
             "actual_holdout_purchases": actual,
             "churn_score": probability_no_purchase(purchases, horizon, x, t_x, T),
@@ -78,7 +82,12 @@ def evaluate(transactions: pd.DataFrame, calibration_end: pd.Timestamp, holdout_
             "churned": actual == 0,
         }
     )
-    return ClvEvaluation(purchases, spend, predictions, horizon)
+    churn_model = fit_churn_model(transactions, calibration_end, horizon)
+    if churn_model is not None:
+        supervised = predict_churn(churn_model, transactions, calibration_end)
+        predictions["churn_score_supervised"] = supervised.reindex(summary.index).to_numpy()
+    label_weeks = churn_model.label_horizon_weeks if churn_model else None
+    return ClvEvaluation(purchases, spend, predictions, horizon, label_weeks)
 
 
 def _rmse(predicted: pd.Series, actual: pd.Series) -> float:
@@ -118,6 +127,14 @@ def format_report(result: ClvEvaluation) -> str:
         "| churn score (churn = no purchase in the holdout) | ROC AUC |",
         "|---|---:|",
         f"| P(no purchase in the holdout), BG/NBD | {roc_auc(churned, p['churn_score']):.3f} |",
+        *(
+            [
+                f"| supervised: calibrated logistic regression on time-split snapshots "
+                f"({result.churn_label_weeks:.1f}-week labels) | {roc_auc(churned, p['churn_score_supervised']):.3f} |"
+            ]
+            if result.churn_label_weeks is not None
+            else ["| supervised | too little history to train |"]
+        ),
         f"| days since last purchase (naive) | {roc_auc(churned, p['days_since_last_purchase']):.3f} |",
         f"| 1 - P(alive) (not recommended) | {roc_auc(churned, 1 - p['probability_alive']):.3f} |",
     ]

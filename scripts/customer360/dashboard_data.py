@@ -146,6 +146,7 @@ PROFILE_COLUMNS = [
     "clv",
     "probability_alive",
     "churn_probability",
+    "churn_model",
     "churn_band",
     "next_best_action",
     "next_best_action_channel",

@@ -105,6 +105,7 @@ final as (
         predictions.expected_spend,
         predictions.clv,
         predictions.churn_probability,
+        predictions.churn_model,
         segments.churn_band,
         segments.clv_band,
         segments.segment,
