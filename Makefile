@@ -15,7 +15,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 DEMO_PEOPLE ?= 10000
 DEMO_SEED ?= 42
 
-.PHONY: run test setup browser lint lock clean demo-data benchmark
+.PHONY: run test setup browser java lint lock clean demo-data benchmark
 
 # Virtual environment with the locked dependency set; re-done only when the lock or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -38,13 +38,17 @@ run: demo-data
 	$(BIN)/customer360 run
 
 # The whole suite: pytest (unit + integration on generated data), sqlfluff, ruff.
-test: setup browser
+test: setup browser java
 	$(BIN)/pytest
 	$(MAKE) lint
 
 # Debian's chromium for the dashboard's browser test (Playwright cannot download browsers here).
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Java for the Spark target's test (pyspark runs a local JVM).
+java:
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 
 lint: setup
 	$(BIN)/ruff check scripts tests/python
@@ -60,7 +64,7 @@ benchmark: setup
 lock:
 	$(PYTHON) -m venv /tmp/customer360-lock-venv
 	/tmp/customer360-lock-venv/bin/python -m pip install --quiet uv==$(UV_VERSION)
-	/tmp/customer360-lock-venv/bin/uv pip compile --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	/tmp/customer360-lock-venv/bin/uv pip compile --python-version 3.11 --extra dev --extra spark pyproject.toml -o requirements.lock
 
 clean:
 	rm -rf $(VENV) target dbt_packages logs warehouse data/demo

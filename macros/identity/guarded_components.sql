@@ -15,8 +15,8 @@
             cast(null as bigint) as node_id,
             cast(null as bigint) as unguarded_component_id,
             cast(null as bigint) as component_id,
-            cast(null as varchar) as guard_reason,
-            cast(null as varchar) as guard_status
+            cast(null as string) as guard_reason,
+            cast(null as string) as guard_status
         where 1 = 0
     {%- else -%}
         {%- set prefix = this.schema ~ '.' ~ this.identifier ~ '__' -%}
@@ -28,8 +28,8 @@
                 s.component_id,
                 case
                     when count(distinct n.birth_key) > 1
-                        then cast(count(distinct n.birth_key) as varchar) || ' different birth dates'
-                    else cast(sum(case when n.is_named_record then 1 else 0 end) as varchar)
+                        then cast(count(distinct n.birth_key) as string) || ' different birth dates'
+                    else cast(sum(case when n.is_named_record then 1 else 0 end) as string)
                         || ' named records, above the cap of {{ max_named }}'
                 end as reason
             from {{ state }} as s
@@ -45,7 +45,7 @@
             'select node_a, node_b from ' ~ edges_relation, max_iterations) %}
         {% do customer360.create_scratch_table(state,
             'select node_id, component_id as unguarded_component_id, component_id, '
-            ~ 'cast(null as varchar) as guard_reason from ' ~ prefix ~ 'pass0_labels') %}
+            ~ 'cast(null as string) as guard_reason from ' ~ prefix ~ 'pass0_labels') %}
         {% do customer360.drop_scratch_table(prefix ~ 'pass0_labels') %}
 
         {%- for threshold in var('identity_guard_weight_ladder') -%}

@@ -22,6 +22,6 @@
         {%- endfor %}
         end
     {%- else -%}
-        cast(null as varchar)
+        cast(null as string)
     {%- endif -%}
 {% endmacro %}

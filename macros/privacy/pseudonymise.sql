@@ -21,7 +21,7 @@
 {%- endmacro %}
 
 {% macro default__pseudonymise(expression) -%}
-    sha256('{{ pii_salt() }}' || cast({{ expression }} as varchar))
+    sha256('{{ pii_salt() }}' || cast({{ expression }} as string))
 {%- endmacro %}
 
 {% macro spark__pseudonymise(expression) -%}

@@ -9,13 +9,30 @@
         {%- set checks = [] -%}
         {%- for column in record_key_columns -%}{%- do checks.append(record_key_erasure_hash(column)) -%}{%- endfor -%}
         {%- for column in person_id_columns -%}{%- do checks.append(erasure_hash("'person_id'", column)) -%}{%- endfor -%}
-        delete from {{ this }}
-        where
-        {% for check in checks -%}
+        {%- set erased -%}
+            {% for check in checks -%}
             coalesce({{ check }}, '') in (select identifier_hash from {{ suppressions }}){% if not loop.last %} or {% endif %}
-        {% endfor %}
+            {% endfor %}
+        {%- endset -%}
+        {{ adapter.dispatch('delete_where', 'customer360')(this, erased) }}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- Delete the rows of a table that match a condition. Spark's parquet tables have no DELETE, and a
+    table cannot be overwritten from itself: the kept rows go through a scratch table. -#}
+{% macro default__delete_where(relation, condition) -%}
+    delete from {{ relation }} where {{ condition }}
+{%- endmacro %}
+
+{% macro spark__delete_where(relation, condition) -%}
+    {%- set scratch = relation.incorporate(path={'identifier': relation.identifier ~ '__kept'}) -%}
+    {%- do run_query('drop table if exists ' ~ scratch) -%}
+    {%- do run_query('create table ' ~ scratch ~ ' using parquet as select * from ' ~ relation ~ ' where not (' ~ condition ~ ')') -%}
+    {%- do run_query('insert overwrite table ' ~ relation ~ ' select * from ' ~ scratch) -%}
+    {%- do run_query('drop table ' ~ scratch) -%}
+    select 1
+{%- endmacro %}
 
 
 {#- The erasure suppression list (model int_privacy_erasure_suppressions) when it exists and holds a

@@ -20,20 +20,32 @@
 {% macro register_raw_sources() %}
     {#- Only commands that build land the files: `dbt test` checks the relations as they were built
         (and published), not files that may have changed since. -#}
-    {%- if execute and flags.WHICH in ['run', 'build'] -%}
+    {#- var land_raw_files false: the second pass of customer360 run reuses the tables the first landed. -#}
+    {%- if execute and flags.WHICH in ['run', 'build'] and var('land_raw_files', true) -%}
         {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- set suppressions = erasure_suppressions() -%}
-        {#- Warehouses built before raw was landed as tables hold views of the same names. -#}
-        {%- set views = run_query("select table_name from information_schema.tables where table_schema = 'raw' and table_type = 'VIEW'") -%}
-        {%- for row in views.rows -%}
-            {%- do run_query('drop view raw.' ~ adapter.quote(row[0])) -%}
-        {%- endfor -%}
+        {%- do drop_legacy_raw_views() -%}
         {%- for node in graph.sources.values() | selectattr('schema', 'equalto', 'raw') -%}
             {%- do run_query(raw_source_landing_sql(node, raw_dir, suppressions)) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1
+{% endmacro %}
+
+
+{#- DuckDB warehouses built before raw was landed as tables hold views of the same names. -#}
+{% macro drop_legacy_raw_views() %}
+    {{ return(adapter.dispatch('drop_legacy_raw_views', 'customer360')()) }}
+{% endmacro %}
+
+{% macro default__drop_legacy_raw_views() %}{% endmacro %}
+
+{% macro duckdb__drop_legacy_raw_views() %}
+    {%- set views = run_query("select table_name from information_schema.tables where table_schema = 'raw' and table_type = 'VIEW'") -%}
+    {%- for row in views.rows -%}
+        {%- do run_query('drop view raw.' ~ adapter.quote(row[0])) -%}
+    {%- endfor -%}
 {% endmacro %}
 
 
@@ -45,18 +57,8 @@
 {% macro default__raw_source_landing_sql(node, raw_dir, suppressions=none) %}
     {%- set stem = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name -%}
     {%- set found = run_query("select file from glob('" ~ stem ~ ".parquet') union all select file from glob('" ~ stem ~ ".csv')") -%}
-    {%- set declared = node.columns.keys() | list -%}
-    {%- set relation = 'raw.' ~ node.identifier -%}
     {%- if found.rows | length == 0 -%}
-        {{ log('WARNING: raw file ' ~ stem ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
-        create or replace table {{ relation }} as
-        select
-            {% for column in declared -%}
-            cast(null as varchar) as {{ column }},
-            {% endfor -%}
-            cast(null as varchar) as _source_file,
-            cast(null as bigint) as _source_row
-        where false
+        {{ raw_table_sql(node, raw_dir) }}
     {%- else -%}
         {%- set path = found.rows[0][0] -%}
         {%- if path.endswith('.parquet') -%}
@@ -68,15 +70,37 @@
             {%- set row_number = 'row_number() over ()' -%}
         {%- endif -%}
         {%- set present = run_query('select column_name from (describe select * from ' ~ reader ~ ')').columns[0].values() | list -%}
+        {{ raw_table_sql(node, raw_dir, path, present, reader, row_number, suppressions) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- The statement landing one raw table: every declared column as text (null, with a warning, where the
+    file lacks it), the file and its row number, and no row of an erased person. Without a `path` the file
+    is absent: the table is empty, with a warning. `reader` and `row_number` are the engine's. -#}
+{% macro raw_table_sql(node, raw_dir, path=none, present=[], reader=none, row_number=none, suppressions=none) %}
+    {%- set declared = node.columns.keys() | list -%}
+    {%- set relation = 'raw.' ~ node.identifier -%}
+    {%- if path is none -%}
+        {{ log('WARNING: raw file ' ~ raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
+        {{ create_raw_table_as(relation) }}
+        select
+            {% for column in declared -%}
+            cast(null as string) as {{ column }},
+            {% endfor -%}
+            cast(null as string) as _source_file,
+            cast(null as bigint) as _source_row
+        where false
+    {%- else -%}
         {%- set missing = declared | reject('in', present) | list -%}
         {%- if missing -%}
             {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
         {%- endif -%}
-        create or replace table {{ relation }} as
+        {{ create_raw_table_as(relation) }}
         with raw_rows as (
             select
                 {% for column in declared -%}
-                {% if column in present %}cast({{ adapter.quote(column) }} as varchar){% else %}cast(null as varchar){% endif %} as {{ column }},
+                {% if column in present %}cast({{ adapter.quote(column) }} as string){% else %}cast(null as string){% endif %} as {{ column }},
                 {% endfor -%}
                 '{{ path }}' as _source_file,
                 {{ row_number }} as _source_row
@@ -85,6 +109,21 @@
         {{ erasure_filtered('raw_rows', node, suppressions) }}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- DuckDB replaces a table in one statement; Spark's Parquet tables are dropped first, then created. -#}
+{% macro create_raw_table_as(relation) %}
+    {{ return(adapter.dispatch('create_raw_table_as', 'customer360')(relation)) }}
+{% endmacro %}
+
+{% macro default__create_raw_table_as(relation) -%}
+    create or replace table {{ relation }} as
+{%- endmacro %}
+
+{% macro spark__create_raw_table_as(relation) -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    create table {{ relation }} using parquet as
+{%- endmacro %}
 
 
 {#- The identifier columns of a source: (column, type expression) for every column tagged
@@ -130,6 +169,19 @@
 {% endmacro %}
 
 
+{#- Spark: the file list comes from CUSTOMER360_RAW_FILES (customer360.spark lists the raw folder, which
+    Spark SQL cannot). A temporary view reads the file with every column as text; the row number follows
+    the file order (monotonically_increasing_id grows with the file split and the row within it). -#}
 {% macro spark__raw_source_landing_sql(node, raw_dir, suppressions=none) %}
-    {{ exceptions.raise_compiler_error('Registering raw files on Spark is not implemented yet (planned with the Spark target); point sources at existing Spark tables instead.') }}
+    {%- set path = fromjson(env_var('CUSTOMER360_RAW_FILES', '{}')).get(node.source_name ~ '__' ~ node.name) -%}
+    {%- if path is none -%}
+        {{ raw_table_sql(node, raw_dir) }}
+    {%- else -%}
+        {%- set view = 'raw_file_' ~ node.identifier -%}
+        {%- set options = "header 'true', inferSchema 'false'" if path.endswith('.csv') else "mergeSchema 'false'" -%}
+        {%- do run_query('create or replace temporary view ' ~ view ~ ' using ' ~ path.split('.')[-1] ~ " options (path '" ~ path ~ "', " ~ options ~ ')') -%}
+        {%- set present = run_query('describe ' ~ view).columns[0].values() | list -%}
+        {%- set row_number = 'row_number() over (order by monotonically_increasing_id())' -%}
+        {{ raw_table_sql(node, raw_dir, path, present, view, row_number, suppressions) }}
+    {%- endif -%}
 {% endmacro %}

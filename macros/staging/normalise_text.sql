@@ -20,7 +20,9 @@
 {%- endmacro %}
 
 {% macro spark__fold_accents(expression) -%}
+    {#- The letters DuckDB's strip_accents folds (a base letter and a combining mark); Ø/ø and the like
+        are letters of their own there, so they stay. -#}
     translate({{ expression }},
-        'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
-        'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy')
+        'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖòóôõöÙÚÛÜùúûüÝýÿ',
+        'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOoooooUUUUuuuuYyy')
 {%- endmacro %}

@@ -27,7 +27,7 @@
 {% macro raw_record_json(source_name, table_name) %}
     {%- set columns = source_columns(source_name, table_name) -%}
     {%- if not columns -%}
-        {{ return('cast(null as varchar)') }}
+        {{ return('cast(null as string)') }}
     {%- endif -%}
     {{ return(adapter.dispatch('raw_record_json', 'customer360')(columns)) }}
 {% endmacro %}
@@ -37,7 +37,7 @@
         {%- for column in columns %}
         {{ column }} := {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
-    )) as varchar)
+    )) as string)
 {%- endmacro %}
 
 {% macro spark__raw_record_json(columns) -%}

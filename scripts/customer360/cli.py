@@ -136,6 +136,12 @@ def _evaluate_clv(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dbt_spark(args: argparse.Namespace) -> int:
+    from .spark import run_dbt
+
+    return run_dbt(args.dbt_args, settings.Settings.from_env().raw_dir)
+
+
 def _benchmark_clv(args: argparse.Namespace) -> int:
     from .clv_evaluation import benchmark_fit
 
@@ -214,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     clv.add_argument("--amount-column", default="amount")
     clv.add_argument("--out", default="clv_predictions.csv", help="per-customer predictions CSV")
     clv.set_defaults(func=_evaluate_clv)
+
+    spark = sub.add_parser(
+        "dbt-spark",
+        help="run a dbt command on the spark target (local Spark session; Python models run in it)",
+    )
+    spark.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt arguments, e.g. build --select staging")
+    spark.set_defaults(func=_dbt_spark)
 
     bench_clv = sub.add_parser("benchmark-clv", help="time the CLV fits on simulated buyers and compare with the truth")
     bench_clv.add_argument("--buyers", type=int, default=1_000_000)

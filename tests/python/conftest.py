@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +15,7 @@ import duckdb
 import pytest
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import build_with_erasure, dbt_command, run_pipeline
+from customer360.pipeline import build_with_erasure, dbt_command, dbt_vars_args, run_pipeline
 from customer360.settings import PROJECT_DIR, Settings
 
 SMALL_PEOPLE = 3_000
@@ -40,16 +43,18 @@ def dbt_build(raw_dir: Path, warehouse: Path, *extra: str, command: str = "build
     return subprocess.run([*args, *extra], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
 
 
-def erasure_aware_build(raw_dir: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """dbt build with the erasure rule of `customer360 run` (pipeline.build_with_erasure): built once more
-    when erasure requests grew the suppression list. Returns the last build."""
+def erasure_aware_build(
+    raw_dir: Path, warehouse: Path, *extra: str, dbt_vars: dict | None = None
+) -> subprocess.CompletedProcess[str]:
+    """dbt build with the erasure rule of `customer360 run` (pipeline.build_with_erasure): two passes split
+    at the erasure list, the second a full rebuild when erasure requests grew the list. Returns the last."""
     results: list[subprocess.CompletedProcess[str]] = []
 
-    def build() -> bool:
-        results.append(dbt_build(raw_dir, warehouse, *extra))
+    def build(phase: str, arguments: list[str], extra_vars: dict) -> bool:
+        results.append(dbt_build(raw_dir, warehouse, *extra, *arguments, *dbt_vars_args(dbt_vars, extra_vars)))
         return results[-1].returncode == 0
 
-    build_with_erasure(warehouse, first_pass=build, rebuild=build)
+    build_with_erasure(warehouse, build)
     return results[-1]
 
 
@@ -104,3 +109,71 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(PROJECT_DIR, raw, truth, root / "warehouse" / "customer360.duckdb")
     assert run_pipeline(settings) == 0
     return settings
+
+
+SPARK_TOTALS_SQL = """
+select
+    count(*) as persons,
+    sum(purchase_count) as purchases,
+    cast(round(sum(total_revenue), 2) as double) as revenue,
+    sum(web_session_count) as web_sessions,
+    count(segment) as segmented,
+    cast(round(sum(clv), 1) as double) as clv,
+    count(next_best_action) as actions,
+    count(distinct email) as emails,
+    (select count(*) from intermediate.int_privacy_erasure_suppressions) as suppressions,
+    (select count(*) from intermediate.int_identity_fuzzy_pairs) as fuzzy_pairs
+from marts.customer_360
+"""
+
+
+class SparkBuild:
+    """400 generated people built on Spark in a background thread (`customer360 dbt-spark`, each command in
+    its own process and JVM): pass 1 builds with the data tests, pass 2 is the erasure pass. The test
+    waits for it with totals()."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.raw_dir = root / "raw"
+        self.spark_dir = root / "spark"
+        self.failure: str | None = None
+        self.result: dict[str, object] | None = None
+        self.thread = threading.Thread(target=self._build, daemon=True)
+        self.thread.start()
+
+    def _environ(self) -> dict[str, str]:
+        settings = Settings(PROJECT_DIR, self.raw_dir, self.root / "truth", self.root / "unused.duckdb")
+        return os.environ | settings.environ() | {"CUSTOMER360_SPARK_DIR": str(self.spark_dir)}
+
+    def _run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *command], env=self._environ(), cwd=PROJECT_DIR, capture_output=True, text=True
+        )
+
+    def _build(self) -> None:
+        make_dataset(self.root, 400, seed=2)  # a sample with four erasure requests
+        target = ["--target-path", str(self.root / "target")]
+        for args in (["build", "--exclude", "tag:code"], ["run"]):
+            result = self._run("-m", "customer360.cli", "dbt-spark", *args, *target)
+            if result.returncode != 0:
+                self.failure = f"dbt-spark {' '.join(args)} failed:\n{result.stdout[-5000:]}"
+                return
+        code = "import json, sys; from customer360.spark import query; "
+        code += "print(json.dumps(query(sys.argv[1])[0], default=str))"
+        result = self._run("-c", code, SPARK_TOTALS_SQL)
+        if result.returncode != 0:
+            self.failure = f"the totals query failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+            return
+        self.result = json.loads(result.stdout.strip().splitlines()[-1])
+
+    def totals(self) -> dict[str, object]:
+        self.thread.join()
+        assert self.failure is None, self.failure
+        assert self.result is not None
+        return self.result
+
+
+@pytest.fixture(scope="session", autouse=os.environ.get("CUSTOMER360_SPARK_TESTS") == "1")
+def spark_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
+    """Started with the session (autouse when Spark tests are on), so the Spark build overlaps the rest."""
+    return SparkBuild(tmp_path_factory.mktemp("spark"))

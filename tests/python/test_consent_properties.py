@@ -137,8 +137,7 @@ def test_consent_state_audiences_and_erasure_follow_the_rules(data: st.DataObjec
     warehouse = root / "warehouse" / "customer360.duckdb"
     warehouse.parent.mkdir()
     # No purchases, so the as-of date is set; unit tests are skipped (one asserts the var's default).
-    as_of = ("--vars", "{as_of_date: '2030-01-01'}", "--exclude", "test_type:unit")
-    result = erasure_aware_build(raw, warehouse, *as_of)
+    result = erasure_aware_build(raw, warehouse, "--exclude", "test_type:unit", dbt_vars={"as_of_date": "2030-01-01"})
     assert result.returncode == 0, result.stdout[-3000:]
 
     con = duckdb.connect(str(warehouse), read_only=True)

@@ -133,7 +133,7 @@ features as (
         coalesce(commerce.purchase_days, 0) as purchase_days,
         cast(coalesce(commerce.total_revenue, 0) as decimal(18, 2)) as total_revenue,
         cast(commerce.total_revenue / nullif(commerce.purchase_count, 0) as decimal(18, 2)) as average_order_value,
-        {{ days_between('cast(commerce.last_purchase_at as date)', 'as_of.as_of_date') }} as days_since_last_purchase,
+        cast({{ days_between('cast(commerce.last_purchase_at as date)', 'as_of.as_of_date') }} as bigint) as days_since_last_purchase,
         {{ days_between('cast(commerce.first_purchase_at as date)', 'as_of.as_of_date') }} as days_since_first_purchase,
         coalesce(engagement.web_session_count, 0) as web_session_count,
         engagement.last_seen_at,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from customer360.churn import fit_churn_model, predict_churn
 from customer360.clv import PredictionSettings, predict_customers, rfm_summary
+from customer360.dbt_python import to_pandas
 
 FLOAT_COLUMNS = (
     "recency_weeks", "tenure_weeks", "average_repeat_value", "probability_alive", "expected_purchases",
@@ -31,9 +32,9 @@ def empty_predictions():
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    as_of_frame = dbt.ref("int_customer_as_of").df()
-    purchases = dbt.ref("int_commerce_purchases_attributed").df()
-    permissions = dbt.ref("int_consent_purpose_permissions").df()
+    as_of_frame = to_pandas(dbt.ref("int_customer_as_of"))
+    purchases = to_pandas(dbt.ref("int_commerce_purchases_attributed"))
+    permissions = to_pandas(dbt.ref("int_consent_purpose_permissions"))
     profiled = permissions.loc[(permissions["purpose"] == "profiling") & permissions["is_permitted"].astype(bool), "person_id"]
     purchases = purchases[purchases["person_id"].isin(set(profiled))]
     as_of = pd.Timestamp(as_of_frame["as_of_date"].iloc[0])

@@ -33,7 +33,7 @@ current_assignments as (
         union all
         select
             latest.record_key,
-            cast(null as varchar) as person_id
+            cast(null as string) as person_id
         from latest
         left join current_assignments on latest.record_key = current_assignments.record_key
         where current_assignments.record_key is null and latest.person_id is not null

@@ -13,7 +13,7 @@
     ('last_name', 'last_name', 'last_name_normalised'),
     ('email', 'usable_email', 'email_canonical'),
     ('phone_e164', 'usable_phone', 'usable_phone'),
-    ('birth_date', 'cast(birth_date as varchar)', 'cast(birth_date as varchar)'),
+    ('birth_date', 'cast(birth_date as string)', 'cast(birth_date as string)'),
     ('address_line', 'address_line', 'lower(address_line)'),
     ('postcode', 'postcode', 'upper(postcode)'),
     ('city', 'city', 'lower(city)'),

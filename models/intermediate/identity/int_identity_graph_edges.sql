@@ -38,7 +38,7 @@ fuzzy_edges as (
         record_key_l as node_a_key,
         record_key_r as node_b_key,
         'fuzzy' as edge_kind,
-        cast(null as varchar) as identifier_type,
+        cast(null as string) as identifier_type,
         match_weight
     from fuzzy_pairs
     where

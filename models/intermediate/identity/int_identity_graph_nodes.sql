@@ -19,9 +19,9 @@ record_nodes as (
         case
             when birth_date is not null
                 then
-                    cast(year(birth_date) as varchar) || '-'
-                    || cast(least(month(birth_date), day(birth_date)) as varchar) || '-'
-                    || cast(greatest(month(birth_date), day(birth_date)) as varchar)
+                    cast(year(birth_date) as string) || '-'
+                    || cast(least(month(birth_date), day(birth_date)) as string) || '-'
+                    || cast(greatest(month(birth_date), day(birth_date)) as string)
         end as birth_key,
         first_name_normalised is not null or last_name_normalised is not null as is_named_record
     from records
@@ -33,7 +33,7 @@ identifier_nodes as (
     select
         link_node as node_key,
         'identifier' as node_kind,
-        cast(null as varchar) as birth_key,
+        cast(null as string) as birth_key,
         false as is_named_record
     from screened
     where link_node is not null

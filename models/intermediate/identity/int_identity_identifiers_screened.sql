@@ -89,7 +89,7 @@ first_checks as (
             when junk_matched.junk_reason is not null then 'junk value: ' || junk_matched.junk_reason
             when rules.is_person_key and values_per_record.value_count > 1
                 then
-                    'record carries ' || cast(values_per_record.value_count as varchar) || ' '
+                    'record carries ' || cast(values_per_record.value_count as string) || ' '
                     || identifiers.identifier_type || ' values: shared device or account'
         end as first_reason
     from identifiers
@@ -258,12 +258,12 @@ screened as (
             when 'first check' then first_reason
             when 'record cap'
                 then
-                    'shared by ' || cast(holder_records as varchar) || ' records, above the cap of '
-                    || cast(max_records as varchar) || ' for ' || identifier_type
+                    'shared by ' || cast(holder_records as string) || ' records, above the cap of '
+                    || cast(max_records as string) || ' for ' || identifier_type
             when 'name cap'
                 then
-                    'shared by ' || cast(holder_name_groups as varchar)
-                    || ' distinct first names, above the cap of ' || cast(max_name_groups as varchar)
+                    'shared by ' || cast(holder_name_groups as string)
+                    || ' distinct first names, above the cap of ' || cast(max_name_groups as string)
                     || ' for ' || identifier_type
             when 'household'
                 then 'held by records with different first names (household): links only records of the same first name'

@@ -14,7 +14,7 @@
 {{ config(
     materialized='incremental',
     unique_key='identifier_hash',
-    incremental_strategy='delete+insert',
+    incremental_strategy='append',
     full_refresh=false,
     on_schema_change='fail',
 ) }}

@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('consent', 'consent_events') }} as raw_record,
         {{ clean_text('consent_event_id') }} as consent_event_id,
         lower({{ clean_text('identifier_type') }}) as identifier_type,
         {{ clean_text('identifier_value') }} as identifier_value,
@@ -40,7 +39,7 @@ reasoned as (
             ("purpose not in ('marketing', 'profiling', 'personalisation') or purpose is null", 'unknown purpose'),
             ("channel not in ('email', 'sms', 'phone', 'push') or channel is null", 'unknown channel'),
         ]) }} as quarantine_reason,
-        cast(null as varchar) as data_issues
+        cast(null as string) as data_issues
     from checked
 )
 

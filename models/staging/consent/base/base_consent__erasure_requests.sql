@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('consent', 'erasure_requests') }} as raw_record,
         {{ clean_text('request_id') }} as erasure_request_id,
         lower({{ clean_text('identifier_type') }}) as identifier_type,
         {{ clean_text('identifier_value') }} as identifier_value,

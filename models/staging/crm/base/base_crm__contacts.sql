@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('crm', 'contacts') }} as raw_record,
         {{ clean_text('contact_id') }} as crm_contact_id,
         {{ clean_text('first_name') }} as first_name,
         {{ normalise_name('first_name') }} as first_name_normalised,

@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('marketing', 'email_events') }} as raw_record,
         {{ clean_text('event_id') }} as email_event_id,
         {{ clean_text('email') }} as email_raw,
         {{ normalise_email('email') }} as email,
@@ -37,7 +36,7 @@ reasoned as (
             ("event_type not in ('sent', 'open', 'click', 'bounce', 'unsubscribe') or event_type is null",
              'unknown event_type'),
         ]) }} as quarantine_reason,
-        cast(null as varchar) as data_issues
+        cast(null as string) as data_issues
     from checked
 )
 

@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('pos', 'transactions') }} as raw_record,
         {{ clean_text('transaction_id') }} as pos_transaction_id,
         upper({{ clean_text('store_id') }}) as store_id,
         {{ clean_text('loyalty_card_id') }} as loyalty_card_id,
@@ -35,7 +34,7 @@ reasoned as (
             ('total_amount is null', 'missing or unparseable total_amount'),
             ('total_amount < 0', 'negative total_amount'),
         ]) }} as quarantine_reason,
-        cast(null as varchar) as data_issues
+        cast(null as string) as data_issues
     from checked
 )
 

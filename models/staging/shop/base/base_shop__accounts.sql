@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('shop', 'accounts') }} as raw_record,
         {{ clean_text('account_id') }} as shop_account_id,
         {{ clean_text('email') }} as email_raw,
         {{ normalise_email('email') }} as email,

@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('shop', 'order_lines') }} as raw_record,
         {{ clean_text('order_line_id') }} as order_line_id,
         {{ clean_text('order_id') }} as order_id,
         {{ try_cast('line_number', 'int') }} as line_number,
@@ -37,7 +36,7 @@ reasoned as (
             ('unit_price is null', 'missing or unparseable unit_price'),
             ('unit_price < 0', 'negative unit_price'),
         ]) }} as quarantine_reason,
-        cast(null as varchar) as data_issues
+        cast(null as string) as data_issues
     from checked
 )
 

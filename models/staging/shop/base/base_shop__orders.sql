@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('shop', 'orders') }} as raw_record,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('account_id') }} as shop_account_id,
         {{ clean_text('email') }} as email_raw,

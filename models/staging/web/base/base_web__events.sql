@@ -8,7 +8,6 @@ typed as (
     select
         _source_file,
         _source_row,
-        {{ raw_record_json('web', 'events') }} as raw_record,
         {{ clean_text('event_id') }} as web_event_id,
         {{ clean_text('cookie_id') }} as cookie_id,
         {{ clean_text('session_id') }} as web_session_id,
