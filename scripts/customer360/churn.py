@@ -12,7 +12,8 @@ label is "no purchase in (c, c + label horizon]", which must end on or before th
 label horizon is the prediction horizon when the history is long enough (at least twice the
 horizon); otherwise it is shortened to half the history, and the score then ranks customers for the
 requested horizon but is calibrated for the shorter one (`ChurnModel.label_horizon_weeks` says
-which). Calibration is isotonic, fitted on held-out folds of the snapshots.
+which). Calibration is Platt scaling (sigmoid), fitted on held-out folds of the snapshots: isotonic
+calibration ties scores and cost 0.001 AUC on CDNOW.
 """
 
 from __future__ import annotations

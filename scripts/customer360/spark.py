@@ -1,6 +1,6 @@
 """Run the dbt project on Spark (dbt-spark, session method, local mode).
 
-Two things plain `dbt --target spark` cannot do, done here:
+Three things plain `dbt --target spark` cannot do, done here:
 
 - **Python models.** dbt-spark submits Python models only to Databricks clusters. In session mode the
   Spark session lives in the dbt process, so a job helper that executes the compiled model code in
