@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .clv import expected_purchases, fit_bgnbd, probability_no_purchase, rfm_summary
+from .clv import BgNbd, expected_purchases, fit_bgnbd, probability_no_purchase, rfm_summary
 
 RECENT_WINDOWS_WEEKS = (4, 13, 26)
 MIN_SNAPSHOT_CUSTOMERS = 200  # below this per class, a supervised fit is noise; callers fall back to BG/NBD
@@ -55,12 +55,15 @@ def purchase_days(transactions: pd.DataFrame, customer: str, date: str, amount: 
     )
 
 
-def snapshot_features(days: pd.DataFrame, cutoff: pd.Timestamp, horizon_weeks: float) -> pd.DataFrame:
+def snapshot_features(
+    days: pd.DataFrame, cutoff: pd.Timestamp, horizon_weeks: float, bgnbd: BgNbd | None = None
+) -> pd.DataFrame:
     """Features of every customer who bought on or before ``cutoff``, from those purchases only.
 
     RFM in logs (frequency, weeks since last purchase, tenure, spend), purchases in recent windows, the
     customer's own mean gap between purchases and how overdue they are against it, and BG/NBD's
     P(no purchase in the horizon) fitted at the cutoff, so the regression starts from the model.
+    A caller that already fitted BG/NBD on the same purchases at the same cutoff passes it as ``bgnbd``.
     """
     seen = days[days["day"] <= cutoff].sort_values(["customer_id", "day"])
     summary = rfm_summary(seen, cutoff, customer="customer_id", date="day", amount="amount")
@@ -83,7 +86,7 @@ def snapshot_features(days: pd.DataFrame, cutoff: pd.Timestamp, horizon_weeks: f
     for weeks in RECENT_WINDOWS_WEEKS:
         recent = seen[weeks_ago < weeks].groupby("customer_id").size()
         features[f"purchases_last_{weeks}w"] = recent.reindex(summary.index, fill_value=0)
-    model = fit_bgnbd(summary)
+    model = bgnbd or fit_bgnbd(summary)
     x, t_x, T = (summary[column].to_numpy(dtype=float) for column in ("frequency", "recency", "T"))
     features["bgnbd_no_purchase"] = probability_no_purchase(model, horizon_weeks, x, t_x, T)
     features["bgnbd_log_expected_purchases"] = np.log1p(expected_purchases(model, horizon_weeks, x, t_x, T))
@@ -146,9 +149,11 @@ def predict_churn(
     customer: str = "customer_id",
     date: str = "date",
     amount: str = "amount",
+    bgnbd: BgNbd | None = None,
 ) -> pd.Series:
-    """P(no purchase within the model's horizon after ``as_of``) per customer who bought by then."""
+    """P(no purchase within the model's horizon after ``as_of``) per customer who bought by then.
+    ``bgnbd``: BG/NBD already fitted on these purchases at ``as_of`` (the pipeline's CLV fit), not refitted."""
     days = purchase_days(transactions[transactions[date] <= as_of], customer, date, amount)
-    features = snapshot_features(days, as_of.normalize(), model.label_horizon_weeks)
+    features = snapshot_features(days, as_of.normalize(), model.label_horizon_weeks, bgnbd)
     scores = model.classifier.predict_proba(features[list(model.features)])[:, 1]
     return pd.Series(scores, index=features.index, name="churn_probability")

@@ -84,7 +84,7 @@ def evaluate(transactions: pd.DataFrame, calibration_end: pd.Timestamp, holdout_
     )
     churn_model = fit_churn_model(transactions, calibration_end, horizon)
     if churn_model is not None:
-        supervised = predict_churn(churn_model, transactions, calibration_end)
+        supervised = predict_churn(churn_model, transactions, calibration_end, bgnbd=purchases)
         predictions["churn_score_supervised"] = supervised.reindex(summary.index).to_numpy()
     label_weeks = churn_model.label_horizon_weeks if churn_model else None
     return ClvEvaluation(purchases, spend, predictions, horizon, label_weeks)

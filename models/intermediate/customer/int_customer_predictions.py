@@ -59,7 +59,7 @@ def model(dbt, session):
         as_of_end = as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
         churn = fit_churn_model(purchases, as_of_end, settings.churn_horizon_weeks, "person_id", "purchased_at", "amount")
         if churn is not None:
-            scores = predict_churn(churn, purchases, as_of_end, "person_id", "purchased_at", "amount")
+            scores = predict_churn(churn, purchases, as_of_end, "person_id", "purchased_at", "amount", counts)
             predictions["churn_probability"] = scores.reindex(predictions.index)
             predictions["churn_model"] = "supervised"
     predictions = predictions.reset_index().rename(columns={"index": "person_id"})
