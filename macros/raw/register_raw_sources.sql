@@ -25,12 +25,174 @@
         {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- set suppressions = erasure_suppressions() -%}
+        {%- set erasure_rows = 0 if suppressions is none else run_query('select count(*) from ' ~ suppressions).columns[0].values()[0] -%}
         {%- do drop_legacy_raw_views() -%}
         {%- for node in graph.sources.values() | selectattr('schema', 'equalto', 'raw') -%}
-            {%- do run_query(raw_source_landing_sql(node, raw_dir, suppressions)) -%}
+            {%- do land_raw_table(node, raw_dir, suppressions, erasure_rows | int) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1
+{% endmacro %}
+
+
+{#- Land one raw table: append the rows of new delivery files, or re-land every file.
+
+    A table delivered as a folder of files (<source>/<table>/*.parquet, one file per export, named so
+    that they sort in delivery order) is appended to: only files not landed yet are read. Everything is
+    re-landed instead when that could differ from landing all files at once — on --full-refresh, for a
+    single file (it is rewritten in place), when a landed file is gone, when a new file sorts before a
+    landed one (duplicate keys keep the first row in file order), and when the erasure list changed
+    since the last landing (rows landed earlier may carry newly erased identifiers). Each landing
+    stamps its rows with a generation ('<invocation_id>:<erasure list rows>'); appended rows keep the
+    table's generation, so the incremental base_ models see a changed generation and start over
+    (macro restart_if_relanded). -#}
+{% macro land_raw_table(node, raw_dir, suppressions, erasure_rows) %}
+    {%- set relation = 'raw.' ~ node.identifier -%}
+    {%- set delivery = raw_delivery(node, raw_dir) -%}
+    {%- set landed = landed_deliveries(node) -%}
+    {%- set new_files = delivery.files | reject('in', landed.files) | list if landed else delivery.files -%}
+    {%- set appendable = delivery.folder and landed and not flags.FULL_REFRESH
+        and landed.erasure_rows == erasure_rows
+        and landed.files | reject('in', delivery.files) | list | length == 0
+        and (not new_files or new_files | min > landed.files | max) -%}
+    {%- if appendable -%}
+        {%- if new_files -%}
+            {%- do run_query('insert into ' ~ relation ~ ' select * from (' ~ raw_rows_sql(node, new_files, suppressions, landed.generation) ~ ') as delivered') -%}
+        {%- endif -%}
+    {%- else -%}
+        {%- if not delivery.files -%}
+            {{ log('WARNING: raw file ' ~ raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
+        {%- endif -%}
+        {%- set generation = invocation_id ~ ':' ~ erasure_rows -%}
+        {%- do run_query(create_raw_table_as(relation) ~ '\n' ~ raw_rows_sql(node, delivery.files, suppressions, generation)) -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- What the raw table already holds: its files, its generation and the erasure list rows it was landed
+    with; none when it is absent, empty or from a version without generations (it is then re-landed). -#}
+{% macro landed_deliveries(node) %}
+    {%- set relation = 'raw.' ~ node.identifier -%}
+    {%- if '_landing_generation' not in raw_table_columns(node.identifier) -%}{{ return(none) }}{%- endif -%}
+    {%- set rows = run_query('select _source_file, max(_landing_generation) from ' ~ relation ~ ' group by _source_file').rows -%}
+    {%- if rows | length == 0 -%}{{ return(none) }}{%- endif -%}
+    {%- set files, generations = [], [] -%}
+    {%- for row in rows -%}
+        {%- do files.append(row[0]) -%}
+        {%- do generations.append(row[1]) -%}
+    {%- endfor -%}
+    {%- set generation = generations | max -%}
+    {{ return({'files': files, 'generation': generation, 'erasure_rows': generation.split(':')[-1] | int}) }}
+{% endmacro %}
+
+
+{#- Column names of a table in the raw schema (none when it is absent). Not adapter.get_relation: the raw
+    schema holds no model, so dbt's relation cache would list it inside a transaction that the
+    on-run-start hook then rolls back, with the landed tables in it. -#}
+{% macro raw_table_columns(identifier) %}
+    {{ return(adapter.dispatch('raw_table_columns', 'customer360')(identifier)) }}
+{% endmacro %}
+
+{% macro default__raw_table_columns(identifier) %}
+    {%- set sql = "select column_name from information_schema.columns where table_schema = 'raw' and table_name = '" ~ identifier ~ "'" -%}
+    {{ return(run_query(sql).columns[0].values() | list) }}
+{% endmacro %}
+
+{% macro spark__raw_table_columns(identifier) %}
+    {%- if run_query("show tables in raw like '" ~ identifier ~ "'").rows | length == 0 -%}{{ return([]) }}{%- endif -%}
+    {{ return(run_query('describe raw.' ~ identifier).columns[0].values() | list) }}
+{% endmacro %}
+
+
+{#- The statement selecting the rows of `files` for a raw table: every declared column as text (null,
+    with a warning, where a file lacks it), the file, its 1-based row number and the landing generation,
+    and no row of an erased person. No files: no rows. -#}
+{% macro raw_rows_sql(node, files, suppressions, generation) %}
+    {%- set declared = node.columns.keys() | list -%}
+    with raw_rows as (
+        {%- for path in files %}
+        {%- set file = raw_file_reader(node, path, loop.index) -%}
+        {%- set missing = declared | reject('in', file.present) | list -%}
+        {%- if missing -%}
+            {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
+        {%- endif %}
+        select
+            {% for column in declared -%}
+            {% if column in file.present %}cast({{ adapter.quote(column) }} as string){% else %}cast(null as string){% endif %} as {{ column }},
+            {% endfor -%}
+            '{{ path }}' as _source_file,
+            {{ file.row_number }} as _source_row,
+            '{{ generation }}' as _landing_generation
+        from {{ file.reader }}
+        {% if not loop.last %}union all{% endif %}
+        {%- else %}
+        select
+            {% for column in declared -%}
+            cast(null as string) as {{ column }},
+            {% endfor -%}
+            cast(null as string) as _source_file,
+            cast(null as bigint) as _source_row,
+            cast(null as string) as _landing_generation
+        where false
+        {%- endfor %}
+    )
+    {{ erasure_filtered('raw_rows', node, suppressions) }}
+{% endmacro %}
+
+
+{#- The delivery of a raw table: {'files': [paths in delivery order], 'folder': true when it is a folder
+    of files}. A single <table>.parquet (or .csv) wins over a folder of the same name. -#}
+{% macro raw_delivery(node, raw_dir) %}
+    {{ return(adapter.dispatch('raw_delivery', 'customer360')(node, raw_dir)) }}
+{% endmacro %}
+
+{% macro default__raw_delivery(node, raw_dir) %}
+    {%- set stem = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name -%}
+    {%- set single = run_query("select file from glob('" ~ stem ~ ".parquet') union all select file from glob('" ~ stem ~ ".csv')").columns[0].values() | list -%}
+    {%- if single -%}
+        {{ return({'files': single[:1], 'folder': false}) }}
+    {%- endif -%}
+    {%- set files = run_query("select file from glob('" ~ stem ~ "/*.parquet') order by file").columns[0].values() | list -%}
+    {%- if not files -%}
+        {%- set files = run_query("select file from glob('" ~ stem ~ "/*.csv') order by file").columns[0].values() | list -%}
+    {%- endif -%}
+    {{ return({'files': files, 'folder': true}) }}
+{% endmacro %}
+
+{#- Spark SQL cannot list a folder: customer360.spark lists the raw files into CUSTOMER360_RAW_FILES. -#}
+{% macro spark__raw_delivery(node, raw_dir) %}
+    {%- set found = fromjson(env_var('CUSTOMER360_RAW_FILES', '{}')).get(node.source_name ~ '__' ~ node.name) -%}
+    {{ return(found or {'files': [], 'folder': false}) }}
+{% endmacro %}
+
+
+{#- How to read one raw file: {'reader': a relation to select from, 'row_number': its 1-based row number
+    expression, 'present': the file's column names}. `index` tells files of one table apart. -#}
+{% macro raw_file_reader(node, path, index) %}
+    {{ return(adapter.dispatch('raw_file_reader', 'customer360')(node, path, index)) }}
+{% endmacro %}
+
+{% macro default__raw_file_reader(node, path, index) %}
+    {%- if path.endswith('.parquet') -%}
+        {%- set reader = "read_parquet('" ~ path ~ "', file_row_number = true)" -%}
+        {%- set row_number = 'file_row_number + 1' -%}
+    {%- else -%}
+        {#- DuckDB scans a CSV in file order (preserve_insertion_order), so this is the data line number. -#}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
+        {%- set row_number = 'row_number() over ()' -%}
+    {%- endif -%}
+    {%- set present = run_query('select column_name from (describe select * from ' ~ reader ~ ')').columns[0].values() | list -%}
+    {{ return({'reader': reader, 'row_number': row_number, 'present': present}) }}
+{% endmacro %}
+
+{#- Spark: a temporary view reads the file with every column as text; the row number follows the file
+    order (monotonically_increasing_id grows with the file split and the row within it). -#}
+{% macro spark__raw_file_reader(node, path, index) %}
+    {%- set view = 'raw_file_' ~ node.identifier ~ '_' ~ index -%}
+    {%- set options = "header 'true', inferSchema 'false'" if path.endswith('.csv') else "mergeSchema 'false'" -%}
+    {%- do run_query('create or replace temporary view ' ~ view ~ ' using ' ~ path.split('.')[-1] ~ " options (path '" ~ path ~ "', " ~ options ~ ')') -%}
+    {%- set present = run_query('describe ' ~ view).columns[0].values() | list -%}
+    {{ return({'reader': view, 'row_number': 'row_number() over (order by monotonically_increasing_id())', 'present': present}) }}
 {% endmacro %}
 
 
@@ -46,68 +208,6 @@
     {%- for row in views.rows -%}
         {%- do run_query('drop view raw.' ~ adapter.quote(row[0])) -%}
     {%- endfor -%}
-{% endmacro %}
-
-
-{% macro raw_source_landing_sql(node, raw_dir, suppressions=none) %}
-    {{ return(adapter.dispatch('raw_source_landing_sql', 'customer360')(node, raw_dir, suppressions)) }}
-{% endmacro %}
-
-
-{% macro default__raw_source_landing_sql(node, raw_dir, suppressions=none) %}
-    {%- set stem = raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name -%}
-    {%- set found = run_query("select file from glob('" ~ stem ~ ".parquet') union all select file from glob('" ~ stem ~ ".csv')") -%}
-    {%- if found.rows | length == 0 -%}
-        {{ raw_table_sql(node, raw_dir) }}
-    {%- else -%}
-        {%- set path = found.rows[0][0] -%}
-        {%- if path.endswith('.parquet') -%}
-            {%- set reader = "read_parquet('" ~ path ~ "', file_row_number = true)" -%}
-            {%- set row_number = 'file_row_number + 1' -%}
-        {%- else -%}
-            {#- DuckDB scans a CSV in file order (preserve_insertion_order), so this is the data line number. -#}
-            {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
-            {%- set row_number = 'row_number() over ()' -%}
-        {%- endif -%}
-        {%- set present = run_query('select column_name from (describe select * from ' ~ reader ~ ')').columns[0].values() | list -%}
-        {{ raw_table_sql(node, raw_dir, path, present, reader, row_number, suppressions) }}
-    {%- endif -%}
-{% endmacro %}
-
-
-{#- The statement landing one raw table: every declared column as text (null, with a warning, where the
-    file lacks it), the file and its row number, and no row of an erased person. Without a `path` the file
-    is absent: the table is empty, with a warning. `reader` and `row_number` are the engine's. -#}
-{% macro raw_table_sql(node, raw_dir, path=none, present=[], reader=none, row_number=none, suppressions=none) %}
-    {%- set declared = node.columns.keys() | list -%}
-    {%- set relation = 'raw.' ~ node.identifier -%}
-    {%- if path is none -%}
-        {{ log('WARNING: raw file ' ~ raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
-        {{ create_raw_table_as(relation) }}
-        select
-            {% for column in declared -%}
-            cast(null as string) as {{ column }},
-            {% endfor -%}
-            cast(null as string) as _source_file,
-            cast(null as bigint) as _source_row
-        where false
-    {%- else -%}
-        {%- set missing = declared | reject('in', present) | list -%}
-        {%- if missing -%}
-            {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
-        {%- endif -%}
-        {{ create_raw_table_as(relation) }}
-        with raw_rows as (
-            select
-                {% for column in declared -%}
-                {% if column in present %}cast({{ adapter.quote(column) }} as string){% else %}cast(null as string){% endif %} as {{ column }},
-                {% endfor -%}
-                '{{ path }}' as _source_file,
-                {{ row_number }} as _source_row
-            from {{ reader }}
-        )
-        {{ erasure_filtered('raw_rows', node, suppressions) }}
-    {%- endif -%}
 {% endmacro %}
 
 
@@ -166,22 +266,4 @@
             {%- if type_column %} and erased_{{ loop.index }}.{{ type_column }} = {{ rows }}.{{ type_column }}{% endif %}
         )
     {%- endfor %}
-{% endmacro %}
-
-
-{#- Spark: the file list comes from CUSTOMER360_RAW_FILES (customer360.spark lists the raw folder, which
-    Spark SQL cannot). A temporary view reads the file with every column as text; the row number follows
-    the file order (monotonically_increasing_id grows with the file split and the row within it). -#}
-{% macro spark__raw_source_landing_sql(node, raw_dir, suppressions=none) %}
-    {%- set path = fromjson(env_var('CUSTOMER360_RAW_FILES', '{}')).get(node.source_name ~ '__' ~ node.name) -%}
-    {%- if path is none -%}
-        {{ raw_table_sql(node, raw_dir) }}
-    {%- else -%}
-        {%- set view = 'raw_file_' ~ node.identifier -%}
-        {%- set options = "header 'true', inferSchema 'false'" if path.endswith('.csv') else "mergeSchema 'false'" -%}
-        {%- do run_query('create or replace temporary view ' ~ view ~ ' using ' ~ path.split('.')[-1] ~ " options (path '" ~ path ~ "', " ~ options ~ ')') -%}
-        {%- set present = run_query('describe ' ~ view).columns[0].values() | list -%}
-        {%- set row_number = 'row_number() over (order by monotonically_increasing_id())' -%}
-        {{ raw_table_sql(node, raw_dir, path, present, view, row_number, suppressions) }}
-    {%- endif -%}
 {% endmacro %}

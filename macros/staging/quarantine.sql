@@ -50,10 +50,10 @@
 
 
 {#- Rank of a row among rows with the same key: 1 is kept, later ones are duplicates. The newest
-    version wins when the table has one, otherwise the first row in the file. -#}
+    version wins when the table has one, otherwise the first row in file order (files sort in delivery order). -#}
 {% macro duplicate_rank(key, version=none) -%}
     row_number() over (
         partition by {{ key }}
-        order by {% if version %}{{ version }} desc nulls last, {% endif %}_source_row
+        order by {% if version %}{{ version }} desc nulls last, {% endif %}_source_file, _source_row
     )
 {%- endmacro %}

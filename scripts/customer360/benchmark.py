@@ -2,6 +2,10 @@
 generating the data, then the main job (`customer360 run`: build, erasure pass, dbt tests, GX suites,
 publish) with its own phase times. Peak memory of the phases is the main job's (one number per run).
 
+With `--daily`, the web and email events are delivered as folders of files (the raw contract's
+incremental form): the main job runs on all but the newest 1% of them, then a second run adds that 1% as
+a new delivery file — a daily run, measured beside the full one.
+
 Each stage runs as its own child process so its peak resident memory can be read from the
 kernel's accounting (``wait4``) without counting the other stages.
 """
@@ -65,8 +69,30 @@ def raw_row_count(raw_dir: Path) -> int:
     )
 
 
-def benchmark_size(people: int, workdir: Path, seed: int) -> list[StageResult]:
-    """Generate and build one size in a fresh folder."""
+EVENT_TABLES = ("web/events", "marketing/email_events")
+DAILY_SHARE = 0.01
+
+
+def split_off_newest(raw_dir: Path, table: str, share: float) -> Path:
+    """Turn raw/<table>.parquet into a folder holding all but the newest `share` of its rows (by
+    occurred_at) as one delivery file; the newest rows go to <raw_dir>/../pending/, from where the caller
+    moves them in as the next day's delivery. Returns that file."""
+    source = raw_dir / f"{table}.parquet"
+    folder = raw_dir / table
+    folder.mkdir()
+    newest = raw_dir.parent / "pending" / table / "2-today.parquet"
+    newest.parent.mkdir(parents=True)
+    con = duckdb.connect()
+    con.execute(f"create table ranked as select *, percent_rank() over (order by occurred_at) as _r from '{source}'")
+    con.execute(f"copy (select * exclude (_r) from ranked where _r < {1 - share}) to '{folder / '1-history.parquet'}'")
+    con.execute(f"copy (select * exclude (_r) from ranked where _r >= {1 - share}) to '{newest}'")
+    con.close()
+    source.unlink()
+    return newest
+
+
+def benchmark_size(people: int, workdir: Path, seed: int, daily: bool = False) -> list[StageResult]:
+    """Generate and build one size in a fresh folder (then, with `daily`, run again on 1% new events)."""
     root = workdir / f"people_{people}"
     shutil.rmtree(root, ignore_errors=True)
     settings = Settings(PROJECT_DIR, root / "raw", root / "truth", root / "warehouse" / "customer360.duckdb")
@@ -76,18 +102,26 @@ def benchmark_size(people: int, workdir: Path, seed: int) -> list[StageResult]:
     generate += ["--out", str(settings.raw_dir), "--truth", str(settings.truth_dir), "--quiet"]
     gen_seconds, gen_peak = run_measured(generate)
     rows = raw_row_count(settings.raw_dir)
-    log = root / "main_job.log"
-    job_seconds, job_peak = run_measured(
-        [str(bin_dir / "customer360"), "run"], env=os.environ | settings.environ(), log=log
-    )
-    phases = [
-        StageResult(people, f"  {phase}", seconds, job_peak, rows) for phase, seconds in phase_times(log.read_text())
-    ]
-    return [
+    newest = [split_off_newest(settings.raw_dir, table, DAILY_SHARE) for table in EVENT_TABLES] if daily else []
+    results = [
         StageResult(people, "generate", gen_seconds, gen_peak, rows),
-        StageResult(people, "main job (customer360 run)", job_seconds, job_peak, rows),
-        *phases,
+        *measure_main_job(people, settings, root / "main_job.log", "main job (customer360 run)"),
     ]
+    if daily:
+        for table, delivery in zip(EVENT_TABLES, newest, strict=True):
+            delivery.rename(settings.raw_dir / table / delivery.name)
+        label = f"daily run ({DAILY_SHARE:.0%} new web and email events)"
+        results += measure_main_job(people, settings, root / "daily_run.log", label)
+    return results
+
+
+def measure_main_job(people: int, settings: Settings, log: Path, label: str) -> list[StageResult]:
+    """`customer360 run` on the settings' raw folder: the whole job and each of its phases."""
+    rows = raw_row_count(settings.raw_dir)
+    command = [str(Path(sys.executable).parent / "customer360"), "run"]
+    seconds, peak = run_measured(command, env=os.environ | settings.environ(), log=log)
+    phases = [StageResult(people, f"  {phase}", spent, peak, rows) for phase, spent in phase_times(log.read_text())]
+    return [StageResult(people, label, seconds, peak, rows), *phases]
 
 
 def phase_times(output: str) -> list[tuple[str, float]]:
@@ -134,11 +168,13 @@ def record(results: list[StageResult], path: Path = BENCHMARKS_FILE) -> None:
         handle.write(section)
 
 
-def run_benchmark(sizes: list[int], workdir: Path, seed: int, keep: bool, write: bool) -> list[StageResult]:
+def run_benchmark(
+    sizes: list[int], workdir: Path, seed: int, keep: bool, write: bool, daily: bool = False
+) -> list[StageResult]:
     """Measure every size, print the table, and optionally record it."""
     results: list[StageResult] = []
     for people in sizes:
-        results.extend(benchmark_size(people, workdir, seed))
+        results.extend(benchmark_size(people, workdir, seed, daily))
         print(format_table([r for r in results if r.people == people]), flush=True)
         if not keep:
             shutil.rmtree(workdir / f"people_{people}", ignore_errors=True)

@@ -33,7 +33,7 @@ def _benchmark(args: argparse.Namespace) -> int:
     from .benchmark import run_benchmark
 
     sizes = [int(size) for size in args.people.split(",")]
-    run_benchmark(sizes, Path(args.workdir), args.seed, keep=args.keep, write=not args.no_record)
+    run_benchmark(sizes, Path(args.workdir), args.seed, keep=args.keep, write=not args.no_record, daily=args.daily)
     return 0
 
 
@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("benchmark", help="time generate + dbt build at several sizes (not a test)")
     _add_size_benchmark_options(bench, "10000,100000,1000000")
+    bench.add_argument(
+        "--daily", action="store_true", help="deliver events as files and time a second run on 1%% new events"
+    )
     bench.set_defaults(func=_benchmark)
 
     clv = sub.add_parser(

@@ -12,7 +12,7 @@ Three things plain `dbt --target spark` cannot do, done here:
   tested equal to DuckDB's), so the SQL is the same on both engines.
 - **Finding the raw files.** Spark SQL cannot test whether a file exists, so the raw files present
   under CUSTOMER360_RAW_DIR are listed here and passed to the landing macro as JSON in
-  CUSTOMER360_RAW_FILES (macro `spark__raw_source_landing_sql`).
+  CUSTOMER360_RAW_FILES (macro `spark__raw_delivery`).
 
 Usage: `customer360 dbt-spark build` (any dbt arguments after `dbt-spark`).
 """
@@ -29,12 +29,23 @@ RAW_SUFFIXES = (".parquet", ".csv")
 WINKLER_BOOST_THRESHOLD = 0.7  # the common prefix counts only above this Jaro similarity (Winkler 1990)
 
 
-def raw_files(raw_dir: Path) -> dict[str, str]:
-    """'<source>__<table>' -> absolute path of every raw file, Parquet preferred over CSV (as on DuckDB)."""
-    found: dict[str, str] = {}
-    for suffix in reversed(RAW_SUFFIXES):
-        for path in sorted(raw_dir.glob(f"*/*{suffix}")):
-            found[f"{path.parent.name}__{path.stem}"] = str(path.resolve())
+def raw_files(raw_dir: Path) -> dict[str, dict[str, Any]]:
+    """'<source>__<table>' -> {'files': absolute paths, 'folder': bool}, as the DuckDB landing finds them: a
+    single <table>.parquet (else .csv) wins; otherwise a folder <table>/ of delivery files, Parquet (else
+    CSV) in name order (macro `raw_delivery`)."""
+    found: dict[str, dict[str, Any]] = {}
+    for source in sorted(path for path in raw_dir.iterdir() if path.is_dir()) if raw_dir.is_dir() else []:
+        tables = {entry.name.split(".")[0] for entry in source.iterdir()}
+        for table in sorted(tables):
+            single = [source / f"{table}{suffix}" for suffix in RAW_SUFFIXES if (source / f"{table}{suffix}").is_file()]
+            if single:
+                found[f"{source.name}__{table}"] = {"files": [str(single[0].resolve())], "folder": False}
+                continue
+            for suffix in RAW_SUFFIXES:
+                files = sorted(str(path.resolve()) for path in (source / table).glob(f"*{suffix}"))
+                if files:
+                    found[f"{source.name}__{table}"] = {"files": files, "folder": True}
+                    break
     return found
 
 

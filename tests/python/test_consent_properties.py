@@ -23,7 +23,7 @@ import duckdb
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from .conftest import erasure_aware_build, relations_holding
+from .conftest import WITHOUT_DBT_TESTS, erasure_aware_build, relations_holding
 
 PEOPLE = 1_200
 PURPOSES = ("marketing", "profiling", "personalisation")
@@ -136,8 +136,8 @@ def test_consent_state_audiences_and_erasure_follow_the_rules(data: st.DataObjec
     raw = write_raw(root, histories, erased)
     warehouse = root / "warehouse" / "customer360.duckdb"
     warehouse.parent.mkdir()
-    # No purchases, so the as-of date is set; unit tests are skipped (one asserts the var's default).
-    result = erasure_aware_build(raw, warehouse, "--exclude", "test_type:unit", dbt_vars={"as_of_date": "2030-01-01"})
+    # No purchases, so the as-of date is set (a unit test asserts the var's default: dbt tests are skipped).
+    result = erasure_aware_build(raw, warehouse, *WITHOUT_DBT_TESTS, dbt_vars={"as_of_date": "2030-01-01"})
     assert result.returncode == 0, result.stdout[-3000:]
 
     con = duckdb.connect(str(warehouse), read_only=True)

@@ -22,7 +22,7 @@ from customer360.generator import GeneratorConfig, generate
 from customer360.pipeline import bi_path, run_pipeline, suppression_count
 from customer360.settings import Settings
 
-from .conftest import dbt_build, relations_holding
+from .conftest import WITHOUT_DBT_TESTS, dbt_build, relations_holding
 
 ERASED_VALUES_SQL = """
 with persons as (
@@ -64,14 +64,14 @@ def erasure_runs(tmp_path_factory: pytest.TempPathFactory) -> ErasureRuns:
     generate(config, root / "raw", root / "truth", "parquet", progress=False)
     warehouse = root / "warehouse" / "customer360.duckdb"
     warehouse.parent.mkdir()
-    first = dbt_build(root / "raw", warehouse)
+    first = dbt_build(root / "raw", warehouse, *WITHOUT_DBT_TESTS)
     assert first.returncode == 0, first.stdout[-3000:]
     con = duckdb.connect(str(warehouse), read_only=True)
     values = [row[0] for row in con.sql(ERASED_VALUES_SQL).fetchall()]
     con.close()
     counts = []
     for _ in ("second pass", "re-ingestion of the same raw files"):
-        result = dbt_build(root / "raw", warehouse)
+        result = dbt_build(root / "raw", warehouse, *WITHOUT_DBT_TESTS)
         assert result.returncode == 0, result.stdout[-3000:]
         counts.append(suppression_count(warehouse))
     return ErasureRuns(warehouse, values, *counts)

@@ -1,13 +1,22 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_if_relanded(source('web', 'events')) }}",
+) }}
+
+{#- Incremental: reads the raw rows of delivery files it has not read (macros/staging/delivered_increments.sql). -#}
 with
 
 source as (
     select * from {{ source('web', 'events') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('event_id') }} as web_event_id,
         {{ clean_text('cookie_id') }} as cookie_id,
         {{ clean_text('session_id') }} as web_session_id,
@@ -23,9 +32,9 @@ typed as (
 
 checked as (
     select
-        *,
+        typed.*,
         {{ canonical_email('email') }} as email_canonical,
-        {{ duplicate_rank('web_event_id') }} as key_rank
+        {{ delivered_duplicate_rank('typed', 'web_event_id') }} as key_rank
     from typed
 ),
 
