@@ -20,8 +20,12 @@
 {% macro register_raw_sources() %}
     {#- Only commands that build land the files: `dbt test` checks the relations as they were built
         (and published), not files that may have changed since. -#}
-    {#- var land_raw_files false: the second pass of customer360 run reuses the tables the first landed. -#}
-    {%- if execute and flags.WHICH in ['run', 'build'] and var('land_raw_files', true) -%}
+    {#- CUSTOMER360_LAND_RAW_FILES=false (or var land_raw_files false): reuse the tables an earlier
+        command landed, as the second pass of customer360 run does. The pipeline sets the environment
+        variable, not the var: changed vars make dbt re-parse the whole project (~9 s), and this one is
+        read only while the hook runs. -#}
+    {%- if execute and flags.WHICH in ['run', 'build'] and var('land_raw_files', true)
+        and env_var('CUSTOMER360_LAND_RAW_FILES', 'true') | lower != 'false' -%}
         {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- set suppressions = erasure_suppressions() -%}

@@ -1,4 +1,5 @@
-{#- Incremental base_ models for the high-volume event tables (web events, email events).
+{#- Incremental base_ models of the append-only facts (web and email events, orders and their lines, store
+    transactions, consent events): each reads one raw table, and its first row per key wins.
 
     They follow the raw landing (macros/raw/register_raw_sources.sql): a raw table delivered as a folder of
     files grows by whole files, so a base_ model reads only the rows of files it has not seen, and a
@@ -7,10 +8,12 @@
     so a sequence of incremental runs equals a full refresh (tests/python/test_incremental.py). -#}
 
 {#- Pre-hook: empty the model when the raw table was re-landed since the model last ran (or the model
-    predates landing generations), so that the run rebuilds it from all raw rows. A model's rows all
+    predates landing generations), so that the run rebuilds it from all raw rows. The raw table is the
+    model's one source. A model's rows all
     carry one generation: appends keep it and a re-landing empties the model first. -#}
-{% macro restart_if_relanded(source_relation) %}
+{% macro restart_if_relanded() %}
     {%- if execute and is_incremental() -%}
+        {%- set source_relation = source(*model.sources[0]) -%}
         {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
         {%- set generations = [] -%}
         {%- if '_landing_generation' in columns -%}

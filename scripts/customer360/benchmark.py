@@ -2,9 +2,10 @@
 generating the data, then the main job (`customer360 run`: build, erasure pass, dbt tests, GX suites,
 publish) with its own phase times. Peak memory of the phases is the main job's (one number per run).
 
-With `--daily`, the web and email events are delivered as folders of files (the raw contract's
-incremental form): the main job runs on all but the newest 1% of them, then a second run adds that 1% as
-a new delivery file — a daily run, measured beside the full one.
+With `--daily`, the append-only facts (web and email events, orders and lines, store transactions,
+consent events) are delivered as folders of files (the raw contract's incremental form): the main job runs
+on all but the newest 1% of them, then a second run adds that 1% as a new delivery file — a daily run,
+measured beside the full one. Contacts, accounts and tickets stay single files (re-landed every run).
 
 Each stage runs as its own child process so its peak resident memory can be read from the
 kernel's accounting (``wait4``) without counting the other stages.
@@ -69,21 +70,31 @@ def raw_row_count(raw_dir: Path) -> int:
     )
 
 
-EVENT_TABLES = ("web/events", "marketing/email_events")
+# The append-only facts (incremental base_ models) and what orders their rows in time. Order lines have no
+# time of their own: theirs is their order's, so they are split before the orders file moves.
+DELIVERED_TABLES = {
+    "web/events": "occurred_at",
+    "marketing/email_events": "occurred_at",
+    "shop/order_lines": "(select max(o.ordered_at) from '{raw}/shop/orders.parquet' o where o.order_id = t.order_id)",
+    "shop/orders": "ordered_at",
+    "pos/transactions": "transacted_at",
+    "consent/consent_events": "occurred_at",
+}
 DAILY_SHARE = 0.01
 
 
-def split_off_newest(raw_dir: Path, table: str, share: float) -> Path:
+def split_off_newest(raw_dir: Path, table: str, time_sql: str, share: float) -> Path:
     """Turn raw/<table>.parquet into a folder holding all but the newest `share` of its rows (by
-    occurred_at) as one delivery file; the newest rows go to <raw_dir>/../pending/, from where the caller
+    `time_sql`) as one delivery file; the newest rows go to <raw_dir>/../pending/, from where the caller
     moves them in as the next day's delivery. Returns that file."""
     source = raw_dir / f"{table}.parquet"
     folder = raw_dir / table
-    folder.mkdir()
     newest = raw_dir.parent / "pending" / table / "2-today.parquet"
     newest.parent.mkdir(parents=True)
     con = duckdb.connect()
-    con.execute(f"create table ranked as select *, percent_rank() over (order by occurred_at) as _r from '{source}'")
+    order = time_sql.format(raw=raw_dir)
+    con.execute(f"create table ranked as select t.*, percent_rank() over (order by {order}) as _r from '{source}' as t")
+    folder.mkdir()
     con.execute(f"copy (select * exclude (_r) from ranked where _r < {1 - share}) to '{folder / '1-history.parquet'}'")
     con.execute(f"copy (select * exclude (_r) from ranked where _r >= {1 - share}) to '{newest}'")
     con.close()
@@ -92,7 +103,7 @@ def split_off_newest(raw_dir: Path, table: str, share: float) -> Path:
 
 
 def benchmark_size(people: int, workdir: Path, seed: int, daily: bool = False) -> list[StageResult]:
-    """Generate and build one size in a fresh folder (then, with `daily`, run again on 1% new events)."""
+    """Generate and build one size in a fresh folder (then, with `daily`, run again on 1% new facts)."""
     root = workdir / f"people_{people}"
     shutil.rmtree(root, ignore_errors=True)
     settings = Settings(PROJECT_DIR, root / "raw", root / "truth", root / "warehouse" / "customer360.duckdb")
@@ -102,15 +113,19 @@ def benchmark_size(people: int, workdir: Path, seed: int, daily: bool = False) -
     generate += ["--out", str(settings.raw_dir), "--truth", str(settings.truth_dir), "--quiet"]
     gen_seconds, gen_peak = run_measured(generate)
     rows = raw_row_count(settings.raw_dir)
-    newest = [split_off_newest(settings.raw_dir, table, DAILY_SHARE) for table in EVENT_TABLES] if daily else []
+    newest = (
+        [split_off_newest(settings.raw_dir, t, order, DAILY_SHARE) for t, order in DELIVERED_TABLES.items()]
+        if daily
+        else []
+    )
     results = [
         StageResult(people, "generate", gen_seconds, gen_peak, rows),
         *measure_main_job(people, settings, root / "main_job.log", "main job (customer360 run)"),
     ]
     if daily:
-        for table, delivery in zip(EVENT_TABLES, newest, strict=True):
+        for table, delivery in zip(DELIVERED_TABLES, newest, strict=True):
             delivery.rename(settings.raw_dir / table / delivery.name)
-        label = f"daily run ({DAILY_SHARE:.0%} new web and email events)"
+        label = f"daily run ({DAILY_SHARE:.0%} new facts)"
         results += measure_main_job(people, settings, root / "daily_run.log", label)
     return results
 

@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("benchmark", help="time generate + dbt build at several sizes (not a test)")
     _add_size_benchmark_options(bench, "10000,100000,1000000")
     bench.add_argument(
-        "--daily", action="store_true", help="deliver events as files and time a second run on 1%% new events"
+        "--daily", action="store_true", help="deliver the facts as files and time a second run on 1%% new facts"
     )
     bench.set_defaults(func=_benchmark)
 

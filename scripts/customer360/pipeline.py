@@ -44,15 +44,19 @@ class BuildSummary:
     true_persons: int | None
 
 
-def dbt(settings: Settings, command: str, extra_args: list[str] | None = None) -> bool:
-    """Run a dbt command in a child process; True when every node and test passed.
+def dbt(
+    settings: Settings, command: str, extra_args: list[str] | None = None, environ: dict[str, str] | None = None
+) -> bool:
+    """Run a dbt command in a child process (with `environ` added to its environment); True when every
+    node and test passed.
 
     A child process rather than dbtRunner: dbt-duckdb keeps its connection open for the life of the
     Python process, which would lock the warehouse file against the summary and other readers.
     """
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     args = dbt_command(settings, command, extra_args)
-    result = subprocess.run(args, env=os.environ | settings.environ(), cwd=settings.project_dir, check=False)
+    env = os.environ | settings.environ() | (environ or {})
+    result = subprocess.run(args, env=env, cwd=settings.project_dir, check=False)
     return result.returncode == 0
 
 
@@ -140,13 +144,19 @@ ERASURE_LIST = "int_privacy_erasure_suppressions"
 CAUTIOUS = ["--indirect-selection", "cautious"]
 
 
-def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict], bool]) -> bool:
+# Environment of a pass that reuses the raw tables an earlier pass landed (macro register_raw_sources).
+# Not a dbt var: a var that differs from the last command's makes dbt re-parse the whole project.
+REUSE_LANDING = {"CUSTOMER360_LAND_RAW_FILES": "false"}
+
+
+def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[str, str]], bool]) -> bool:
     """Build in two passes, split at the erasure suppression list; True when every pass passed.
 
-    `build(phase, dbt_arguments, extra_vars)` runs one `dbt build`. Pass 1 builds and tests the list and
-    what it is made of (staging and identity). If it grew, the erased persons' rows were landed before
-    the list knew them, so pass 2 rebuilds everything: landing now leaves those rows out. If it did not,
-    pass 2 builds only the rest, on the raw tables pass 1 landed (var land_raw_files false).
+    `build(phase, dbt_arguments, environ)` runs one `dbt build` with `environ` added to its environment.
+    Pass 1 builds and tests the list and what it is made of (staging and identity). If it grew, the erased
+    persons' rows were landed before the list knew them, so pass 2 rebuilds everything: landing now leaves
+    those rows out. If it did not, pass 2 builds only the rest, on the raw tables pass 1 landed
+    (REUSE_LANDING: an environment variable, so that dbt's partial parsing survives between the passes).
 
     Why split: the first of two full builds used to be half wasted. Its marts and their tests were
     rebuilt at once by the erasure pass. A run with no new erasure request pays a second dbt start and
@@ -158,17 +168,14 @@ def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict], 
         return False
     added = suppression_count(warehouse) - before
     if added == 0:
-        return build("dbt build: the rest", ["--exclude", f"+{ERASURE_LIST}", *CAUTIOUS], {"land_raw_files": False})
+        return build("dbt build: the rest", ["--exclude", f"+{ERASURE_LIST}", *CAUTIOUS], REUSE_LANDING)
     print(f"erasure: {added:,} identifiers newly suppressed; rebuilding so that no relation keeps them")
     return build("dbt build (erasure pass)", [], {})
 
 
-def dbt_vars_args(*layers: dict | None) -> list[str]:
-    """One --vars argument from several dicts (later keys win); none when all are empty."""
-    merged: dict = {}
-    for layer in layers:
-        merged |= layer or {}
-    return ["--vars", json.dumps(merged)] if merged else []
+def dbt_vars_args(dbt_vars: dict | None) -> list[str]:
+    """The --vars argument for `dbt_vars`; none when there are none."""
+    return ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
 
 
 def bi_path(published: Path) -> Path:
@@ -256,9 +263,9 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
     refresh = ["--full-refresh"] if full_refresh else []
     phases = PhaseClock()
 
-    def build(phase: str, arguments: list[str], extra_vars: dict) -> bool:
-        command = [*refresh, *PRODUCTION_EXCLUDES, *arguments, *dbt_vars_args(dbt_vars, extra_vars)]
-        return phases.timed(phase, lambda: dbt(work_settings, "build", command))()
+    def build(phase: str, arguments: list[str], environ: dict[str, str]) -> bool:
+        command = [*refresh, *PRODUCTION_EXCLUDES, *arguments, *dbt_vars_args(dbt_vars)]
+        return phases.timed(phase, lambda: dbt(work_settings, "build", command, environ))()
 
     built = build_with_erasure(work, build)
     if not built:

@@ -39,11 +39,13 @@ class BuiltWarehouse:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
-def dbt_build(raw_dir: Path, warehouse: Path, *extra: str, command: str = "build") -> subprocess.CompletedProcess[str]:
+def dbt_build(
+    raw_dir: Path, warehouse: Path, *extra: str, command: str = "build", environ: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `dbt build` (or another dbt command) on a raw folder into a warehouse file, as `make run` does."""
     settings = Settings(PROJECT_DIR, raw_dir, raw_dir.parent / "truth", warehouse)
     args = dbt_command(settings, command, ["--target-path", str(warehouse.parent / "target")])
-    env = os.environ | settings.environ()
+    env = os.environ | settings.environ() | (environ or {})
     return subprocess.run([*args, *extra], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
 
 
@@ -54,8 +56,8 @@ def erasure_aware_build(
     at the erasure list, the second a full rebuild when erasure requests grew the list. Returns the last."""
     results: list[subprocess.CompletedProcess[str]] = []
 
-    def build(phase: str, arguments: list[str], extra_vars: dict) -> bool:
-        results.append(dbt_build(raw_dir, warehouse, *extra, *arguments, *dbt_vars_args(dbt_vars, extra_vars)))
+    def build(phase: str, arguments: list[str], environ: dict[str, str]) -> bool:
+        results.append(dbt_build(raw_dir, warehouse, *extra, *arguments, *dbt_vars_args(dbt_vars), environ=environ))
         return results[-1].returncode == 0
 
     build_with_erasure(warehouse, build)

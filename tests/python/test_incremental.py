@@ -1,12 +1,12 @@
-"""Incremental ingestion of delivered event files equals a full refresh.
+"""Incremental ingestion of delivered files equals a full refresh.
 
-The web and email events of a generated dataset are cut into three delivery files, as a daily export
-would send them: rows in order, a few rows of the first third delivered late (in the third file) and a
-few re-delivered in the second (duplicate event ids). One warehouse is built after each delivery, the
-second time with a new erasure request as well (it re-lands everything), the third time appending; another
-is built once from all the files. Every relation of the
-two warehouses must hold the same rows (except the per-run histories and the columns saying which run
-wrote a row), and the landing stamp shows which runs appended and which started over.
+The append-only facts of a generated dataset (web and email events, orders and lines, store transactions,
+consent events) are cut into three delivery files each, as a daily export would send them: rows in order,
+a few rows of the first third delivered late (in the third file) and a few re-delivered in the second
+(duplicate keys). One warehouse is built after each delivery, the second time with a new erasure request as
+well (it re-lands everything), the third time appending; another is built once from all the files. Every
+relation of the two warehouses must hold the same rows (except the per-run histories and the columns saying
+which run wrote a row), and the landing stamp shows which runs appended and which started over.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ import pytest
 
 from .conftest import WITHOUT_DBT_TESTS, erasure_aware_build, make_dataset
 
-EVENT_TABLES = ("web/events", "marketing/email_events")
+# Every append-only fact whose base_ model is incremental.
+EVENT_TABLES = (
+    "web/events",
+    "marketing/email_events",
+    "shop/orders",
+    "shop/order_lines",
+    "pos/transactions",
+    "consent/consent_events",
+)
 DELIVERIES = ("2025-01-01", "2025-02-01", "2025-03-01")
 # Appended to on every run by design (one row per record and run): they differ between 3 runs and 1.
 PER_RUN_HISTORIES = {"int_identity_crosswalk_history", "int_identity_person_changes"}

@@ -1,4 +1,4 @@
-{#- A view: the base_ model is incremental and already a table; a second copy of every event cost a
+{#- A view: the base_ model is incremental and already a table; a second copy of every row cost a
     full write per run (24 s for the web events at 1,000,000 people). -#}
 {{ config(materialized='view') }}
 

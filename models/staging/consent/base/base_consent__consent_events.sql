@@ -1,13 +1,22 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_if_relanded() }}",
+) }}
+
+{#- Incremental: reads the raw rows of delivery files it has not read (macros/staging/delivered_increments.sql). -#}
 with
 
 source as (
     select * from {{ source('consent', 'consent_events') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('consent_event_id') }} as consent_event_id,
         lower({{ clean_text('identifier_type') }}) as identifier_type,
         {{ clean_text('identifier_value') }} as identifier_value,
@@ -21,9 +30,9 @@ typed as (
 
 checked as (
     select
-        *,
+        typed.*,
         {{ identifier_normalised('identifier_type', 'identifier_value') }} as identifier_normalised,
-        {{ duplicate_rank('consent_event_id') }} as key_rank
+        {{ delivered_duplicate_rank('typed', 'consent_event_id') }} as key_rank
     from typed
 ),
 

@@ -1,13 +1,22 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_if_relanded() }}",
+) }}
+
+{#- Incremental: reads the raw rows of delivery files it has not read (macros/staging/delivered_increments.sql). -#}
 with
 
 source as (
     select * from {{ source('pos', 'transactions') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('transaction_id') }} as pos_transaction_id,
         upper({{ clean_text('store_id') }}) as store_id,
         {{ clean_text('loyalty_card_id') }} as loyalty_card_id,
@@ -19,8 +28,8 @@ typed as (
 
 checked as (
     select
-        *,
-        {{ duplicate_rank('pos_transaction_id') }} as key_rank
+        typed.*,
+        {{ delivered_duplicate_rank('typed', 'pos_transaction_id') }} as key_rank
     from typed
 ),
 

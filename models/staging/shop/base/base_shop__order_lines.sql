@@ -1,13 +1,22 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_if_relanded() }}",
+) }}
+
+{#- Incremental: reads the raw rows of delivery files it has not read (macros/staging/delivered_increments.sql). -#}
 with
 
 source as (
     select * from {{ source('shop', 'order_lines') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('order_line_id') }} as order_line_id,
         {{ clean_text('order_id') }} as order_id,
         {{ try_cast('line_number', 'int') }} as line_number,
@@ -20,8 +29,8 @@ typed as (
 
 checked as (
     select
-        *,
-        {{ duplicate_rank('order_line_id') }} as key_rank
+        typed.*,
+        {{ delivered_duplicate_rank('typed', 'order_line_id') }} as key_rank
     from typed
 ),
 

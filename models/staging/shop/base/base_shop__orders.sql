@@ -1,13 +1,22 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_if_relanded() }}",
+) }}
+
+{#- Incremental: reads the raw rows of delivery files it has not read (macros/staging/delivered_increments.sql). -#}
 with
 
 source as (
     select * from {{ source('shop', 'orders') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('account_id') }} as shop_account_id,
         {{ clean_text('email') }} as email_raw,
@@ -23,9 +32,9 @@ typed as (
 
 checked as (
     select
-        *,
+        typed.*,
         {{ canonical_email('email') }} as email_canonical,
-        {{ duplicate_rank('order_id') }} as key_rank
+        {{ delivered_duplicate_rank('typed', 'order_id') }} as key_rank
     from typed
 ),
 

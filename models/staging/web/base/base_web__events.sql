@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='append_new_columns',
-    pre_hook="{{ restart_if_relanded(source('web', 'events')) }}",
+    pre_hook="{{ restart_if_relanded() }}",
 ) }}
 
 {#- Incremental: reads the raw rows of delivery files it has not read (macros/staging/delivered_increments.sql). -#}
