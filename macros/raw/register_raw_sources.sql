@@ -2,7 +2,8 @@
     Land every declared raw table as a table in the `raw` schema, once per dbt invocation.
 
     The raw folder comes from CUSTOMER360_RAW_DIR; a table lives at <raw_dir>/<source>/<table>.parquet
-    or .csv. Every declared column is exposed as text (staging types it), plus the file name and the
+    or .csv, or as a folder of delivery files <raw_dir>/<source>/<table>/*.parquet (or *.csv), which
+    later runs append to (land_raw_table). Every declared column is exposed as text (staging types it), plus the file name and the
     1-based row number so a quarantined row can be traced back to its line. A column the file lacks
     is null; a file that is absent yields an empty table and a warning, so a company that exports
     only some systems can still build.
@@ -57,8 +58,16 @@
     {%- set new_files = delivery.files | reject('in', landed.files) | list if landed else delivery.files -%}
     {%- set appendable = delivery.folder and landed and not flags.FULL_REFRESH
         and landed.erasure_rows == erasure_rows
-        and landed.files | reject('in', delivery.files) | list | length == 0
-        and (not new_files or new_files | min > landed.files | max) -%}
+        and landed.files | reject('in', delivery.files) | list | length == 0 -%}
+    {#- A new file that sorts before a landed one changes the duplicate ranks only if it has rows. A file
+        without any (a quiet day's empty export) is never in the table, so it is new on every run. -#}
+    {%- set early = [] -%}
+    {%- for path in new_files if appendable and path < landed.files | max -%}{%- do early.append(path) -%}{%- endfor -%}
+    {%- if early -%}
+        {%- set early_rows = run_query('select count(*) from (' ~ raw_rows_sql(node, early, suppressions, landed.generation) ~ ') as early').columns[0].values()[0] -%}
+        {%- set appendable = early_rows == 0 -%}
+        {%- set new_files = new_files | reject('in', early) | list -%}
+    {%- endif -%}
     {%- if appendable -%}
         {%- if new_files -%}
             {%- do run_query('insert into ' ~ relation ~ ' select * from (' ~ raw_rows_sql(node, new_files, suppressions, landed.generation) ~ ') as delivered') -%}

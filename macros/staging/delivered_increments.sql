@@ -7,10 +7,10 @@
     needs no late-arrival window: an event delivered days late is in a new file and is read like any other,
     so a sequence of incremental runs equals a full refresh (tests/python/test_incremental.py). -#}
 
-{#- Pre-hook: empty the model when the raw table was re-landed since the model last ran (or the model
-    predates landing generations), so that the run rebuilds it from all raw rows. The raw table is the
-    model's one source. A model's rows all
-    carry one generation: appends keep it and a re-landing empties the model first. -#}
+{#- Pre-hook: empty the model when the raw table (the model's one source) was re-landed since the model
+    last ran, or when the model predates landing generations, so that the run rebuilds it from all raw
+    rows. A model's rows all carry one generation: appends keep it, and a re-landing empties the model
+    first. -#}
 {% macro restart_if_relanded() %}
     {%- if execute and is_incremental() -%}
         {%- set source_relation = source(*model.sources[0]) -%}

@@ -87,10 +87,12 @@ def relations_holding(warehouse: Path, values: list[str]) -> dict[str, int]:
     return hits
 
 
-def make_dataset(root: Path, people: int, seed: int, file_format: str = "parquet") -> tuple[Path, Path]:
-    """Generate raw files and truth under root."""
+def make_dataset(
+    root: Path, people: int, seed: int, file_format: str = "parquet", **config: float
+) -> tuple[Path, Path]:
+    """Generate raw files and truth under root (`config`: other GeneratorConfig fields)."""
     raw, truth = root / "raw", root / "truth"
-    generate(GeneratorConfig(people=people, seed=seed), raw, truth, file_format, progress=False)
+    generate(GeneratorConfig(people=people, seed=seed, **config), raw, truth, file_format, progress=False)
     return raw, truth
 
 

@@ -11,6 +11,7 @@ usable as (
         identifier_normalised,
         requested_at,
         data_issues,
+        _source_file,
         _source_row
     from erasure_requests
     where quarantine_reason is null

@@ -23,6 +23,7 @@ usable as (
         created_at,
         updated_at,
         data_issues,
+        _source_file,
         _source_row
     from contacts
     where quarantine_reason is null

@@ -17,6 +17,7 @@ usable as (
         postcode,
         created_at,
         data_issues,
+        _source_file,
         _source_row
     from accounts
     where quarantine_reason is null

@@ -19,6 +19,7 @@ usable as (
         created_at,
         resolved_at,
         data_issues,
+        _source_file,
         _source_row
     from tickets
     where quarantine_reason is null
