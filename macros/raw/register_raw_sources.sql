@@ -54,7 +54,8 @@
 {% macro land_raw_table(node, raw_dir, suppressions, erasure_rows) %}
     {%- set relation = 'raw.' ~ node.identifier -%}
     {%- set delivery = raw_delivery(node, raw_dir) -%}
-    {%- set landed = landed_deliveries(node) -%}
+    {#- A single file is always re-landed: no need to read what the table holds. -#}
+    {%- set landed = landed_deliveries(node) if delivery.folder else none -%}
     {%- set new_files = delivery.files | reject('in', landed.files) | list if landed else delivery.files -%}
     {%- set appendable = delivery.folder and landed and not flags.FULL_REFRESH
         and landed.erasure_rows == erasure_rows
