@@ -64,6 +64,18 @@ def test_sql_connected_components_equal_scipy_on_the_same_edges(built: BuiltWare
     pairs = pd.DataFrame({"sql": ours, "scipy": scipy_labels}).drop_duplicates()
     assert pairs["sql"].is_unique and pairs["scipy"].is_unique
     assert len(pairs) < len(clusters)  # the graph does link something
+    # Labels are the smallest node id of the component, leaves included (leaves are labelled apart).
+    smallest = clusters.groupby("unguarded_component_id")["node_id"].min()
+    assert (smallest.index.to_numpy() == smallest.to_numpy()).all()
+    # The shapes the leaf pruning labels apart occur here: two leaves linked only to each other, and a
+    # node whose every neighbour is a leaf.
+    degree = np.bincount(np.concatenate([edges["node_a"], edges["node_b"]]), minlength=size)
+    is_leaf = degree == 1
+    assert (is_leaf[edges["node_a"]] & is_leaf[edges["node_b"]]).any()
+    core_edge = ~is_leaf[edges["node_a"]] & ~is_leaf[edges["node_b"]]
+    on_core_edge = np.zeros(size, dtype=bool)
+    on_core_edge[edges["node_a"][core_edge]] = on_core_edge[edges["node_b"][core_edge]] = True
+    assert ((degree > 1) & ~on_core_edge).any()
 
 
 def test_junk_identifiers_never_merge_their_holders(built: BuiltWarehouse, truth: pd.DataFrame) -> None:

@@ -2,7 +2,8 @@
     guarded_components). Built by a loop of SQL statements, so its scratch tables are dropped
     afterwards. -#}
 {{ config(post_hook=[
-    "drop table if exists {{ this.schema }}.{{ this.identifier }}__state",
+    "drop table if exists {{ this.schema }}.{{ this.identifier }}__pass0_labels",
+    "drop table if exists {{ this.schema }}.{{ this.identifier }}__guarded",
     "drop table if exists {{ this.schema }}.{{ this.identifier }}__suspects",
 ]) }}
 
