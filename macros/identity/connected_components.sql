@@ -36,10 +36,15 @@
         'select node_a as node_id, min(node_b) = max(node_b) as is_leaf, min(node_b) as first_neighbour from '
         ~ both_ways ~ ' as l group by node_a') %}
     {%- set core_edges_sql -%}
-        select l.node_a, l.node_b from {{ both_ways }} as l
-        inner join {{ degrees }} as a on l.node_a = a.node_id
-        inner join {{ degrees }} as b on l.node_b = b.node_id
-        where not a.is_leaf and not b.is_leaf
+        with core_edges as (
+            select e.node_a, e.node_b from ({{ edges_sql }}) as e
+            inner join {{ degrees }} as a on e.node_a = a.node_id
+            inner join {{ degrees }} as b on e.node_b = b.node_id
+            where e.node_a <> e.node_b and not a.is_leaf and not b.is_leaf
+        )
+        select node_a, node_b from core_edges
+        union all
+        select node_b, node_a from core_edges
     {%- endset -%}
     {% do customer360.create_scratch_table(edges, core_edges_sql) %}
     {#- A leaf's only neighbour is its first_neighbour, so the smallest leaf of each node comes from the

@@ -105,6 +105,8 @@
         end as reason
     from {{ assignment }} as s
     inner join {{ nodes_relation }} as n on s.node_id = n.node_id
+    {#- only records with a birth date or a name can make a component suspect; most nodes have neither #}
+    where n.birth_key is not null or n.is_named_record
     group by s.component_id
     having
         count(distinct n.birth_key) > 1

@@ -14,8 +14,11 @@ Splink-only baseline, which clusters the pairs directly.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -218,6 +221,13 @@ def score_pairs(records: pd.DataFrame, nicknames: pd.DataFrame, config: MatchCon
     return pairs.astype({c: "float64" for c in WEIGHT_COLUMNS}).sort_values(
         ["record_key_l", "record_key_r"], ignore_index=True
     )
+
+
+def matcher_version() -> str:
+    """What decides the matcher's output besides its inputs and MatchConfig: this module's code and
+    Splink's version. Part of the fingerprint under which int_identity_fuzzy_pairs reuses its last
+    output, so a changed comparison or a Splink upgrade scores the pairs again."""
+    return f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}:splink {version('splink')}"
 
 
 def empty_pairs() -> pd.DataFrame:

@@ -1,0 +1,39 @@
+"""A Python model keeps its last output only when its inputs are the same (customer360.dbt_python)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from customer360.dbt_python import frame_fingerprint, previous_output
+from customer360.match import MatchConfig
+
+RECORDS = pd.DataFrame({"record_key": ["a", "b", "c"], "first_name": ["ann", "bob", None]})
+
+
+def test_the_fingerprint_changes_with_any_cell_column_type_or_setting() -> None:
+    same = frame_fingerprint([RECORDS.copy()], MatchConfig())
+    assert frame_fingerprint([RECORDS], MatchConfig()) == same
+    changed_cell = RECORDS.assign(first_name=["ann", "rob", None])
+    missing_value = RECORDS.assign(first_name=["ann", "bob", "carl"])
+    renamed = RECORDS.rename(columns={"first_name": "given_name"})
+    retyped = RECORDS.assign(record_key=RECORDS["record_key"].astype("category"))
+    reordered = RECORDS.iloc[::-1].reset_index(drop=True)
+    others = [
+        frame_fingerprint([frame], MatchConfig())
+        for frame in (changed_cell, missing_value, renamed, retyped, reordered)
+    ]
+    others.append(frame_fingerprint([RECORDS], MatchConfig(audit_weight_floor=-1.0)))
+    others.append(frame_fingerprint([RECORDS], MatchConfig(), "another matcher version"))
+    assert same not in others and len(set(others)) == len(others)
+
+
+def test_the_last_output_is_reused_only_under_the_same_fingerprint() -> None:
+    con = duckdb.connect()
+    assert previous_output(con, "main.pairs", "f1") is None  # no last run
+    con.execute("create table main.pairs as select 'a' as record_key_l, 'b' as record_key_r")
+    assert previous_output(con, "main.pairs", "f1") is None  # a last run from before the fingerprint
+    con.execute("create or replace table main.pairs as select 'a' as record_key_l, 'f1' as input_fingerprint")
+    assert previous_output(con, "main.pairs", "f2") is None  # other inputs
+    reused = previous_output(con, "main.pairs", "f1")
+    assert reused is not None and reused.to_dict("records") == [{"record_key_l": "a", "input_fingerprint": "f1"}]
