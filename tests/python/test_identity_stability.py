@@ -30,6 +30,7 @@ class Runs:
     second: pd.DataFrame
     third: pd.DataFrame
     history_rows: list[int]
+    marked_pairs: list[int]
     warehouse: Path
 
 
@@ -52,6 +53,31 @@ def assignments(warehouse: Path) -> pd.DataFrame:
         con.close()
 
 
+# A value Splink never produces, written into one stored fuzzy pair after each build: the next build keeps
+# it only if it returned the stored pairs instead of scoring again (match_probability feeds no model).
+MARKER = -1.0
+
+
+def mark_a_fuzzy_pair(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            f"update intermediate.int_identity_fuzzy_pairs set match_probability = {MARKER} "
+            "where record_key_l = (select min(record_key_l) from intermediate.int_identity_fuzzy_pairs)"
+        )
+    finally:
+        con.close()
+
+
+def marked_pair_count(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        sql = f"select count(*) from intermediate.int_identity_fuzzy_pairs where match_probability = {MARKER}"
+        return con.sql(sql).fetchall()[0][0]
+    finally:
+        con.close()
+
+
 def history_row_count(warehouse: Path) -> int:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -69,13 +95,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     hold_out(full_raw, partial_raw, seed=5)
     warehouse = root / "warehouse" / "customer360.duckdb"
     warehouse.parent.mkdir()
-    results, history = [], []
+    results, history, marked = [], [], []
     for raw in (partial_raw, partial_raw, full_raw):
         built = dbt_build(raw, warehouse, *IDENTITY_ONLY, *WITHOUT_DBT_TESTS)
         assert built.returncode == 0, built.stdout[-3000:]
         results.append(assignments(warehouse))
         history.append(history_row_count(warehouse))
-    return Runs(*results, history_rows=history, warehouse=warehouse)
+        marked.append(marked_pair_count(warehouse))
+        mark_a_fuzzy_pair(warehouse)
+    return Runs(*results, history_rows=history, marked_pairs=marked, warehouse=warehouse)
 
 
 def test_identical_data_gives_identical_person_ids_and_no_history(runs: Runs) -> None:
@@ -83,6 +111,11 @@ def test_identical_data_gives_identical_person_ids_and_no_history(runs: Runs) ->
     second = runs.second.sort_values("record_key", ignore_index=True)
     pd.testing.assert_frame_equal(first, second)
     assert runs.history_rows[1] == runs.history_rows[0] == len(first)
+
+
+def test_fuzzy_matching_reuses_its_pairs_only_while_the_records_are_unchanged(runs: Runs) -> None:
+    # run 2 has run 1's records: the marked stored pair came back; run 3 adds records: scored afresh
+    assert runs.marked_pairs == [0, 1, 0]
 
 
 def test_new_records_leave_untouched_persons_their_ids(runs: Runs) -> None:
