@@ -51,8 +51,8 @@ java:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 
 lint: setup
-	$(BIN)/ruff check scripts tests/python
-	$(BIN)/ruff format --check scripts tests/python
+	$(BIN)/ruff check scripts tests/python models
+	$(BIN)/ruff format --check scripts tests/python models
 	mkdir -p "$(dir $(CUSTOMER360_DUCKDB_PATH))"  # the dbt templater opens the warehouse
 	$(BIN)/sqlfluff lint models macros tests analyses
 

@@ -17,9 +17,23 @@ from customer360.clv import PredictionSettings, predict_customers, rfm_summary
 from customer360.dbt_python import to_pandas
 
 FLOAT_COLUMNS = (
-    "recency_weeks", "tenure_weeks", "average_repeat_value", "probability_alive", "expected_purchases",
-    "expected_order_value", "churn_probability", "churn_probability_bgnbd", "expected_spend", "clv", "bgnbd_r", "bgnbd_alpha", "bgnbd_a",
-    "bgnbd_b", "gamma_gamma_p", "gamma_gamma_q", "gamma_gamma_gamma",
+    "recency_weeks",
+    "tenure_weeks",
+    "average_repeat_value",
+    "probability_alive",
+    "expected_purchases",
+    "expected_order_value",
+    "churn_probability",
+    "churn_probability_bgnbd",
+    "expected_spend",
+    "clv",
+    "bgnbd_r",
+    "bgnbd_alpha",
+    "bgnbd_a",
+    "bgnbd_b",
+    "gamma_gamma_p",
+    "gamma_gamma_q",
+    "gamma_gamma_gamma",
 )
 
 
@@ -35,14 +49,21 @@ def model(dbt, session):
     as_of_frame = to_pandas(dbt.ref("int_customer_as_of"))
     purchases = to_pandas(dbt.ref("int_commerce_purchases_attributed"))
     permissions = to_pandas(dbt.ref("int_consent_purpose_permissions"))
-    profiled = permissions.loc[(permissions["purpose"] == "profiling") & permissions["is_permitted"].astype(bool), "person_id"]
+    profiled = permissions.loc[
+        (permissions["purpose"] == "profiling") & permissions["is_permitted"].astype(bool), "person_id"
+    ]
     purchases = purchases[purchases["person_id"].isin(set(profiled))]
     as_of = pd.Timestamp(as_of_frame["as_of_date"].iloc[0])
     purchases = purchases[purchases["person_id"].notna() & ~purchases["is_returned"].astype(bool)]
-    purchases = purchases.assign(purchased_at=pd.to_datetime(purchases["purchased_at"]), amount=purchases["amount"].astype(float))
+    purchases = purchases.assign(
+        purchased_at=pd.to_datetime(purchases["purchased_at"]), amount=purchases["amount"].astype(float)
+    )
     summary = rfm_summary(
-        purchases, as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1),
-        customer="person_id", date="purchased_at", amount="amount",
+        purchases,
+        as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1),
+        customer="person_id",
+        date="purchased_at",
+        amount="amount",
     )
     if (summary["frequency"] > 0).sum() < 2:
         # Too few profiled repeat buyers to fit anything (a tiny or consent-less dataset): no predictions.
@@ -57,14 +78,22 @@ def model(dbt, session):
     predictions["churn_model"] = "bgnbd"
     if dbt.config.get("churn_model") == "supervised":
         as_of_end = as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
-        churn = fit_churn_model(purchases, as_of_end, settings.churn_horizon_weeks, "person_id", "purchased_at", "amount")
+        churn = fit_churn_model(
+            purchases, as_of_end, settings.churn_horizon_weeks, "person_id", "purchased_at", "amount"
+        )
         if churn is not None:
             scores = predict_churn(churn, purchases, as_of_end, "person_id", "purchased_at", "amount", counts)
             predictions["churn_probability"] = scores.reindex(predictions.index)
             predictions["churn_model"] = "supervised"
     predictions = predictions.reset_index().rename(columns={"index": "person_id"})
-    for name, value in (("bgnbd_r", counts.r), ("bgnbd_alpha", counts.alpha), ("bgnbd_a", counts.a),
-                        ("bgnbd_b", counts.b), ("gamma_gamma_p", spend.p), ("gamma_gamma_q", spend.q),
-                        ("gamma_gamma_gamma", spend.gamma)):
+    for name, value in (
+        ("bgnbd_r", counts.r),
+        ("bgnbd_alpha", counts.alpha),
+        ("bgnbd_a", counts.a),
+        ("bgnbd_b", counts.b),
+        ("gamma_gamma_p", spend.p),
+        ("gamma_gamma_q", spend.q),
+        ("gamma_gamma_gamma", spend.gamma),
+    ):
         predictions[name] = float(value)
     return predictions

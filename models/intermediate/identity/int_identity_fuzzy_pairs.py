@@ -17,6 +17,8 @@ from customer360.match import MatchConfig, matcher_version, score_pairs
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    # Sorted, so the fingerprint and Splink's input (its u sampling reads rows in order) do not depend on
+    # the order the warehouse happens to scan them in.
     records = to_pandas(dbt.ref("int_identity_match_records")).sort_values("record_key", ignore_index=True)
     nicknames = to_pandas(dbt.ref("nicknames")).sort_values(["name", "nickname"], ignore_index=True)
     config = MatchConfig(audit_weight_floor=float(dbt.config.get("audit_weight_floor")))
