@@ -13,6 +13,7 @@ from scipy.sparse.csgraph import connected_components
 from customer360.evaluate import IdentityMetrics, generator_truth, identity_metrics, warehouse_assignment
 from customer360.identity import warehouse_person_records
 from customer360.identity_evaluation import baseline
+from customer360.match import COMMON_FULL_NAME_RECORDS, uncommon_full_names
 
 from .conftest import BuiltWarehouse
 
@@ -49,6 +50,16 @@ def test_resolution_beats_splink_alone_on_the_same_records(
     assert ours.pairwise_f1 > alone.pairwise_f1
     assert ours.bcubed_f1 > alone.bcubed_f1
     assert ours.overmerged_cluster_share < alone.overmerged_cluster_share
+
+
+def test_a_common_full_name_is_no_blocking_key_on_its_own() -> None:
+    common = COMMON_FULL_NAME_RECORDS + 1
+    first = pd.Series(["james"] * common + ["ada"] * COMMON_FULL_NAME_RECORDS + ["ada", None], dtype="string")
+    last = pd.Series(["smith"] * common + ["lovelace"] * COMMON_FULL_NAME_RECORDS + ["byron", "byron"], dtype="string")
+    keys = uncommon_full_names(first, last)
+    assert keys[:common].isna().all()  # one record more than the cap: every pair must share something else
+    assert (keys[common : common + COMMON_FULL_NAME_RECORDS] == "ada lovelace").all()  # at the cap: still a key
+    assert keys.iloc[-2] == "ada byron" and pd.isna(keys.iloc[-1])  # half a name is no full name
 
 
 def test_sql_connected_components_equal_scipy_on_the_same_edges(built: BuiltWarehouse) -> None:
