@@ -8,7 +8,7 @@ never land in the warehouse. On Spark it runs in the session through customer360
 
 When the records, the nicknames, the settings and the matcher's code are those of the last run
 (column input_fingerprint), the last run's pairs are kept instead of running Splink again: a daily
-run that brings new orders and events but no new person records skips the slowest step of the build.
+run that brings new orders and events but no new person records does not train and run Splink again.
 """
 
 from customer360.dbt_python import frame_fingerprint, previous_output, to_pandas

@@ -53,7 +53,7 @@ def _purchases(world: World) -> tuple[pd.DataFrame, pd.DataFrame]:
     return purchases, latent
 
 
-def _build_tables(world: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+def _build_tables(world: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     tables["crm/contacts"] = identity_sources.crm_contacts(world)
     tables["shop/accounts"] = identity_sources.shop_accounts(world)
@@ -80,7 +80,7 @@ def _build_tables(world: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, 
         right_index=True,
         how="left",
     )
-    return tables, latent, purchases
+    return tables, latent
 
 
 def _truth_persons(world: World, latent: pd.DataFrame, erased: np.ndarray) -> pd.DataFrame:
@@ -129,21 +129,25 @@ def generate(
     ref = load_reference()
     world = World(cfg=cfg, rng=rng, ref=ref, people=build_population(cfg, rng, ref))
     steps.update()
-    tables, latent, _ = _build_tables(world)
+    tables, latent = _build_tables(world)
     steps.update()
     rows, record_truth, defect_truth = {}, [], []
-    for name, frame in tables.items():
-        text, damaged = defects.inject(name, as_text(frame), cfg.share_malformed, rng)
+    # Each table is let go once written (the truth needs only the consent tables afterwards): holding all
+    # of them beside the text copy being written set the peak memory at a million people.
+    kept = {name: tables[name] for name in ("consent/consent_events", "consent/erasure_requests")}
+    for name in list(tables):
+        text, damaged = defects.inject(name, as_text(tables.pop(name)), cfg.share_malformed, rng)
         write_table(text, out_dir / name, file_format)
         rows[name] = len(text)
         record_truth.append(_record_truth(name, text))
         defect_truth.append(damaged)
+        del text, damaged
     steps.update()
-    consent = consent_sources.true_consent_state(tables["consent/consent_events"])
+    consent = consent_sources.true_consent_state(kept["consent/consent_events"])
     consent.insert(0, "person_id", person_ids(consent.pop("_person").to_numpy()))
     write_truth(
         {
-            "persons": _truth_persons(world, latent, tables["consent/erasure_requests"]["_person"].to_numpy()),
+            "persons": _truth_persons(world, latent, kept["consent/erasure_requests"]["_person"].to_numpy()),
             "records": pd.concat(record_truth, ignore_index=True),
             "defects": pd.concat(defect_truth, ignore_index=True),
             "consent_state": consent,
