@@ -28,9 +28,7 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.exceptions import SplinkException
 
-# Columns the matcher reads; any of them may be absent or empty and is then simply not used. The
-# derived ones are computed by prepare_records from the others.
-DERIVED_COLUMNS = ("first_name_key", "uncommon_full_name")
+# Columns the matcher reads; any of them may be absent or empty and is then simply not used.
 MATCH_COLUMNS = (
     "first_name",
     "first_name_key",
@@ -41,6 +39,8 @@ MATCH_COLUMNS = (
     "postcode",
     "uncommon_full_name",
 )
+# The match columns prepare_records computes from the others, never taken from the input.
+DERIVED_COLUMNS = ("first_name_key", "uncommon_full_name")
 
 # A full name held by more records than this is too common to make a candidate pair on its own: at a
 # million people "james smith" alone held 2,173 records, and the full-name rule compared 188M pairs
