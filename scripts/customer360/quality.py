@@ -32,10 +32,23 @@ CHANNELS = ["email", "sms", "phone", "push"]
 
 @dataclass(frozen=True)
 class Dataset:
-    """One DataFrame to validate: a name and the SQL that reads it from the warehouse."""
+    """One DataFrame to validate: a name and the SQL that reads it from the warehouse.
+
+    `distinct`: validate the distinct rows of the query instead of every row. A row-wise expectation
+    without `mostly` passes on the rows exactly when it passes on their distinct values, and the consent
+    state at 1M people is 12.5M rows but 4.1M distinct ones: reading and checking every row took 25 s of
+    the suites' 36 s. The report then counts distinct rows (GX's element_count). `validate` refuses, on
+    such a dataset, any expectation that is not row-wise at `mostly` = 1: a share, a count, a mean or a
+    sum over distinct values is not the same over rows.
+    """
 
     name: str
     sql: str
+    distinct: bool = False
+
+    def query(self) -> str:
+        """The SQL to read: the dataset's, or its distinct rows."""
+        return f"select distinct * from ({self.sql}) as rows" if self.distinct else self.sql
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,7 @@ def build_suites(audiences: list[str], now: datetime, overrides: dict | None = N
     state = Dataset(
         "consent_state",
         "select purpose, channel, is_granted, last_action, last_changed_at from intermediate.int_consent_state",
+        distinct=True,
     )
     members = Dataset("audience_members", audience_grants_sql(audiences))
     customers = Dataset(
@@ -134,6 +148,7 @@ def build_suites(audiences: list[str], now: datetime, overrides: dict | None = N
         "select 'order' as kind, total_amount as amount from staging.stg_shop__orders union all "
         "select 'store transaction', total_amount from staging.stg_pos__transactions union all "
         "select 'order line', unit_price from staging.stg_shop__order_lines",
+        distinct=True,
     )
     return [
         Suite(
@@ -210,11 +225,17 @@ def validate(con: duckdb.DuckDBPyConnection, suites: list[Suite], gx_root: Path)
     source = context.data_sources.add_or_update_pandas("customer360_warehouse")
     outcomes: list[ExpectationOutcome] = []
     for suite in suites:
-        frame = con.sql(suite.dataset.sql).df()
+        expectations = suite.expectations()
+        if suite.dataset.distinct and any(getattr(e, "mostly", None) != 1 for e in expectations):
+            raise ValueError(
+                f"suite {suite.name}: {suite.dataset.name} is read distinct, so only row-wise "
+                "expectations without `mostly` hold on it"
+            )
+        frame = con.sql(suite.dataset.query()).df()
         asset = source.add_dataframe_asset(f"{suite.name}__{suite.dataset.name}")
         batch = asset.add_batch_definition_whole_dataframe("whole")
         expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.name))
-        for expectation in suite.expectations():
+        for expectation in expectations:
             expectation_suite.add_expectation(expectation)
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite)

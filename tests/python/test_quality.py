@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from customer360.quality import format_failures, run_quality
+from customer360.quality import Dataset, Suite, format_failures, run_quality, validate
 from customer360.settings import Settings
 
 SUITES = {"consent_coverage", "consent_state", "consent_audiences", "completeness", "validity", "validity_amounts"}
@@ -55,9 +55,36 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
         [stranger],
     )
     con.execute("update marts.customer_360 set total_revenue = -1 where person_id = ?", [stranger])
+    # The consent state and the amounts are validated on their distinct rows: one bad row must still fail.
+    con.execute(
+        "update intermediate.int_consent_state set last_action = 'maybe' "
+        "where person_id = ? and purpose = 'marketing' and channel = 'sms'",
+        [stranger],
+    )
+    con.execute(
+        "update staging.base_pos__transactions set total_amount = -0.01 where pos_transaction_id = "
+        "(select min(pos_transaction_id) from staging.stg_pos__transactions)"
+    )
     con.close()
     report = run_quality(copy_of)
     failed = {(failure.suite, failure.column) for failure in report.failures()}
-    assert ("consent_audiences", "has_grant") in failed
-    assert ("validity", "total_revenue") in failed
+    assert failed == {
+        ("consent_audiences", "has_grant"),
+        ("validity", "total_revenue"),
+        ("consent_state", "last_action"),
+        ("validity_amounts", "amount"),
+    }
     assert "consent_audiences" in format_failures(report)
+
+
+def test_a_distinct_dataset_takes_only_row_wise_expectations(tmp_path: Path) -> None:
+    import great_expectations as gx
+
+    con = duckdb.connect()
+    rows = Dataset("values", "select unnest([1, 1, 1, null]) as value", distinct=True)
+    share = Suite("share", rows, lambda: [gx.expectations.ExpectColumnValuesToNotBeNull(column="value", mostly=0.7)])
+    count = Suite("count", rows, lambda: [gx.expectations.ExpectTableRowCountToBeBetween(min_value=4)])
+    for suite in (share, count):
+        # On the 4 rows both hold; on the 2 distinct values neither would: refused, not wrongly failed.
+        with pytest.raises(ValueError, match="distinct"):
+            validate(con, [suite], tmp_path / "gx")
