@@ -277,15 +277,21 @@ def record_history(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: list[E
 
 def run_quality(warehouse: Path, run_id: str | None = None, thresholds: dict | None = None) -> QualityReport:
     """Validate the warehouse file (the work copy in a pipeline run) and record the history in it."""
-    run_id = run_id or uuid.uuid4().hex
-    gx_root = warehouse.parent / "gx"
     con = duckdb.connect(str(warehouse))
     try:
-        suites = build_suites(audience_tables(con), datetime.now(UTC), thresholds)
-        outcomes = validate(con, suites, gx_root)
-        record_history(con, run_id, outcomes)
+        return check_warehouse(con, warehouse.parent / "gx", run_id, thresholds)
     finally:
         con.close()
+
+
+def check_warehouse(
+    con: duckdb.DuckDBPyConnection, gx_root: Path, run_id: str | None = None, thresholds: dict | None = None
+) -> QualityReport:
+    """run_quality on an open connection (the pipeline copies the BI file through the same instance meanwhile)."""
+    run_id = run_id or uuid.uuid4().hex
+    suites = build_suites(audience_tables(con), datetime.now(UTC), thresholds)
+    outcomes = validate(con, suites, gx_root)
+    record_history(con, run_id, outcomes)
     docs = gx_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     return QualityReport(run_id, outcomes, docs)
 

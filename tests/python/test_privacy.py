@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import bi_path, run_pipeline, suppression_count
+from customer360.pipeline import bi_path, run_pipeline, suppression_count, work_copy_path
 from customer360.settings import Settings
 
 from .conftest import WITHOUT_DBT_TESTS, dbt_build, relations_holding
@@ -110,6 +110,7 @@ def test_a_failed_run_leaves_the_published_warehouse_byte_identical(published: S
     before = _digest(published.warehouse), _digest(bi_path(published.warehouse))
     assert run_pipeline(published, dbt_vars=broken) == 1
     assert (_digest(published.warehouse), _digest(bi_path(published.warehouse))) == before
+    assert not bi_path(work_copy_path(published.warehouse)).exists()  # nor is a BI file left staged
 
 
 def test_bi_file_holds_only_masked_columns(published: Settings) -> None:
