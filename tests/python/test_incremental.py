@@ -6,7 +6,8 @@ a few rows of the first third delivered late (in the third file) and a few re-de
 (duplicate keys). One warehouse gets a `dbt build` after each delivery, each appending; another is built
 once from all the files. Every relation of the two must hold the same rows (except the per-run histories
 and the columns saying which run wrote a row). A fourth run then learns an erasure request: it must re-land
-every file, so that no relation keeps the erased address, and the reconciliation tests must pass.
+every file, so that no relation keeps the erased address, and the reconciliation tests must pass; the
+incremental attributed web events must drop the events the erasure took out of staging.
 """
 
 from __future__ import annotations
@@ -195,3 +196,21 @@ def test_every_relation_equals_a_full_refresh(builds: Builds) -> None:
             differences[f"{schema}.{name}"] = only
     assert len(compared) > 60
     assert differences == {}, "rows only in the incremental / only in the full-refresh warehouse"
+
+
+def test_events_gone_from_staging_leave_the_attributed_events(builds: Builds) -> None:
+    """The erasure run removes the erased person's web events from staging; the incremental attributed
+    events must lose them too (delete+insert alone never deletes)."""
+    before = duckdb.connect(str(builds.delivered), read_only=True)
+    staged_before = before.sql("select count(*) from staging.stg_web__events").fetchall()[0][0]
+    before.close()
+    con = duckdb.connect(str(builds.erased), read_only=True)
+    staged = con.sql("select count(*) from staging.stg_web__events").fetchall()[0][0]
+    attributed = con.sql("select count(*) from intermediate.int_identity_web_events_attributed").fetchall()[0][0]
+    orphans = con.sql(
+        "select count(*) from intermediate.int_identity_web_events_attributed where web_event_id not in "
+        "(select web_event_id from staging.stg_web__events)"
+    ).fetchall()[0][0]
+    con.close()
+    assert staged < staged_before, "the erasure should have removed web events (else this proves nothing)"
+    assert (orphans, attributed) == (0, staged)
