@@ -7,13 +7,13 @@
     needs no late-arrival window: an event delivered days late is in a new file and is read like any other,
     so a sequence of incremental runs equals a full refresh (tests/python/test_incremental.py). -#}
 
-{#- Pre-hook: empty the model when the raw table (the model's one source) was re-landed since the model
-    last ran, or when the model predates landing generations, so that the run rebuilds it from all raw
-    rows. A model's rows all carry one generation: appends keep it, and a re-landing empties the model
-    first. -#}
-{% macro restart_if_relanded() %}
+{#- Pre-hook: empty the model when the raw table (the model's one source, or `upstream`: a model whose rows
+    carry the raw table's _landing_generation) was re-landed since the model last ran, or when the model
+    predates landing generations, so that the run rebuilds it from all raw rows. A model's rows all carry
+    one generation: appends keep it, and a re-landing empties the model first. -#}
+{% macro restart_if_relanded(upstream=none) %}
     {%- if execute and is_incremental() -%}
-        {%- set source_relation = source(*model.sources[0]) -%}
+        {%- set source_relation = upstream if upstream is not none else source(*model.sources[0]) -%}
         {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
         {%- set generations = [] -%}
         {%- if '_landing_generation' in columns -%}
