@@ -7,7 +7,20 @@
     Remaining ties go to the smaller value, then the smaller record key, so the choice is
     deterministic. Emails and phones that screening dropped (junk, over their cap) never win: the
     records come from int_identity_records_screened.
-    Beside each value: the source system and observation time of the winning record. -#}
+    Beside each value: the source system and observation time of the winning record.
+
+    Incremental on DuckDB: a person's golden record depends only on their records and the two seeds, so
+    each run fingerprints every person's inputs (inputs_fingerprint) and recomputes only the persons whose
+    fingerprint is new or differs from the stored one (delete+insert on person_id); persons who no longer
+    exist (merged, split, erased) are deleted by the pre-hook. A daily run then ranks the candidates of the
+    few persons new records touched instead of all (26 s at 1M people). Spark keeps it a table. -#}
+{{ config(
+    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    unique_key='person_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_missing_from('(select person_id from ' ~ ref('int_identity_persons_assigned') ~ ' where not is_anonymous_person) as known', 'person_id') }}",
+) }}
 {%- set attributes = [
     ('first_name', 'first_name', 'first_name_normalised'),
     ('last_name', 'last_name', 'last_name_normalised'),
@@ -18,6 +31,11 @@
     ('postcode', 'postcode', 'upper(postcode)'),
     ('city', 'city', 'lower(city)'),
     ('country_code', 'country_code', 'country_code'),
+] -%}
+{%- set input_columns = [
+    'record_key', 'source_system', 'observed_at', 'first_name', 'first_name_normalised', 'last_name',
+    'last_name_normalised', 'usable_email', 'email_canonical', 'usable_phone', 'birth_date', 'address_line',
+    'postcode', 'city', 'country_code',
 ] -%}
 with
 
@@ -37,13 +55,54 @@ rules as (
     select * from {{ ref('survivorship_rules') }}
 ),
 
-person_records as (
+all_person_records as (
     select
         assignments.person_id,
         records.*
     from records
     inner join assignments on records.record_key = assignments.record_key
     where not assignments.is_anonymous_person
+),
+
+seed_fingerprint as (
+    select {{ set_fingerprint('seed_row') }} as fingerprint
+    from (
+        select {{ row_fingerprint(["'rule'", 'attribute_name', 'rule_1', 'rule_2', 'rule_3']) }} as seed_row
+        from rules
+        union all
+        select {{ row_fingerprint(["'trust'", 'source_system', 'trust_rank']) }} as seed_row
+        from source_trust
+    ) as seed_rows
+),
+
+fingerprints as (
+    select
+        all_person_records.person_id,
+        md5(seed_fingerprint.fingerprint || {{ set_fingerprint(row_fingerprint(input_columns)) }}) as inputs_fingerprint
+    from all_person_records
+    cross join seed_fingerprint
+    group by all_person_records.person_id, seed_fingerprint.fingerprint
+),
+
+{% if is_incremental() %}
+    changed as (
+        select * from fingerprints
+        except
+        select
+            person_id,
+            inputs_fingerprint
+        from {{ this }}
+    ),
+{% else %}
+    changed as (
+        select * from fingerprints
+    ),
+{% endif %}
+
+person_records as (
+    select all_person_records.*
+    from all_person_records
+    inner join changed on all_person_records.person_id = changed.person_id
 ),
 
 completeness as (
@@ -113,7 +172,7 @@ survivors as (
 ),
 
 persons as (
-    select distinct person_id from person_records
+    select * from changed
 ),
 
 golden as (
@@ -126,8 +185,9 @@ golden as (
                 {{ attribute }}_survivor.attribute_value as {{ attribute }},
             {% endif %}
             {{ attribute }}_survivor.source_system as {{ attribute }}_source,
-            {{ attribute }}_survivor.observed_at as {{ attribute }}_observed_at{% if not loop.last %},{% endif %}
+            {{ attribute }}_survivor.observed_at as {{ attribute }}_observed_at,
         {% endfor %}
+        persons.inputs_fingerprint
     from persons
     {% for attribute, _, _ in attributes %}
         left join survivors as {{ attribute }}_survivor
