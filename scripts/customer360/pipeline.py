@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import duckdb
 
-from .quality import QualityReport, format_failures
+from .quality import QualityReport, check_warehouse, format_failures
 from .settings import Settings
 
 T = TypeVar("T")
@@ -225,12 +225,10 @@ def audit_while_staging_bi(work: Path, thresholds: dict | None) -> QualityReport
     """The GX suites on the work copy and, at the same time, the BI file written beside it.
 
     The suites spend most of their time in Python (pandas, GX), the copy in DuckDB's threads, so on two
-    cores the copy costs little wall time (at 1M people the two took 25 s + 20 s one after the other).
+    cores they overlap: at 1M people 38.8 s together against 24.6 s + 21.5 s one after the other.
     One DuckDB instance serves both threads, each with its own cursor: two instances on one file could
     not both write. The BI file is only staged: `rename_into_place` publishes it, after the audit passed.
     """
-    from .quality import check_warehouse
-
     con = duckdb.connect(str(work))
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:

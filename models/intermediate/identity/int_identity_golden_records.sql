@@ -15,7 +15,7 @@
     exist (merged, split, erased) are deleted by the pre-hook. A daily run then ranks the candidates of the
     few persons new records touched instead of all (26 s at 1M people). Spark keeps it a table. -#}
 {{ config(
-    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    materialized=upsert_materialization(),
     unique_key='person_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -93,17 +93,21 @@ fingerprints as (
             inputs_fingerprint
         from {{ this }}
     ),
+
+    person_records as (
+        select all_person_records.*
+        from all_person_records
+        inner join changed on all_person_records.person_id = changed.person_id
+    ),
 {% else %}
     changed as (
         select * from fingerprints
     ),
-{% endif %}
 
-person_records as (
-    select all_person_records.*
-    from all_person_records
-    inner join changed on all_person_records.person_id = changed.person_id
-),
+    person_records as (
+        select * from all_person_records
+    ),
+{% endif %}
 
 completeness as (
     select

@@ -15,7 +15,7 @@
     (restart_if_relanded), so erased events cannot survive. Spark keeps it a table (dbt-spark has no
     delete+insert for Parquet). -#}
 {{ config(
-    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    materialized=upsert_materialization(),
     unique_key='web_event_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
