@@ -37,9 +37,10 @@ demo-data: setup
 run: demo-data
 	$(BIN)/customer360 run
 
-# The whole suite: pytest (unit + integration on generated data), sqlfluff, ruff.
+# The whole suite: pytest (unit + integration on generated data) on two workers, sqlfluff, ruff.
+# Tests are grouped per worker by the fixtures they share (tests/python/conftest.py: WORKER_GROUPS).
 test: setup browser java
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --no-loadscope-reorder
 	$(MAKE) lint
 
 # Debian's chromium for the dashboard's browser test (Playwright cannot download browsers here).

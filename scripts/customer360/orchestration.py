@@ -20,6 +20,7 @@ so the asset sets it for the dbt child processes only while it runs (`dbt_enviro
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -42,9 +43,18 @@ DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR)
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """dagster-dbt reads target/manifest.json when the definitions load; parse once if it is missing."""
-    if not project.manifest_path.exists() and not run_dbt(Settings.from_env(), "parse", ["-q"]):
-        raise RuntimeError("dbt parse failed; the Dagster definitions need target/manifest.json")
+    """dagster-dbt reads target/manifest.json when the definitions load; parse once if it is missing.
+
+    The parse writes into a folder of its own and the manifest is renamed into place, so that several
+    processes loading the definitions at once (Dagster's daemon and webserver, parallel tests) never
+    read a half-written file.
+    """
+    if not project.manifest_path.exists():
+        with tempfile.TemporaryDirectory(dir=project.manifest_path.parent.parent) as scratch:
+            if not run_dbt(Settings.from_env(), "parse", ["-q", "--target-path", scratch]):
+                raise RuntimeError("dbt parse failed; the Dagster definitions need target/manifest.json")
+            project.manifest_path.parent.mkdir(exist_ok=True)
+            os.replace(Path(scratch) / "manifest.json", project.manifest_path)
     return project.manifest_path
 
 

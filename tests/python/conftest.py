@@ -7,16 +7,24 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from customer360.generator import GeneratorConfig, generate
 from customer360.pipeline import build_with_erasure, dbt_command, dbt_vars_args, run_pipeline
 from customer360.settings import PROJECT_DIR, Settings
+
+# An xdist worker's __main__ (execnet runs it from a string) has no __file__, which pyspark's Connect
+# module takes for a doctest run: importing Great Expectations (it imports pyspark.sql.connect when pyspark
+# is installed) would then call sys.exit(0) in the worker. Give __main__ a file name, as a script has.
+if not hasattr(sys.modules["__main__"], "__file__"):
+    sys.modules["__main__"].__file__ = "<pytest-xdist worker>"
 
 SMALL_PEOPLE = 3_000
 # For builds whose test asserts on the built relations with its own oracle (stability, erasure, consent
@@ -136,18 +144,26 @@ from marts.customer_360
 
 
 class SparkBuild:
-    """400 generated people built on Spark in a background thread (`customer360 dbt-spark`, each command in
-    its own process and JVM): pass 1 builds with the data tests, pass 2 is the erasure pass. The test
-    waits for it with totals()."""
+    """400 generated people built on Spark (`customer360 dbt-spark`, each command in its own process and JVM):
+    pass 1 builds with the data tests, pass 2 is the erasure pass.
+
+    The build runs in a background thread of the process that starts the session (pytest's only process,
+    or xdist's controller, which runs no test), from the session's first moment, so that it overlaps every
+    other test and keeps no worker waiting. It hands over through files in `root`: the test (in whichever
+    process runs it) waits for `totals()`.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.raw_dir = root / "raw"
         self.spark_dir = root / "spark"
-        self.failure: str | None = None
-        self.result: dict[str, object] | None = None
-        self.thread = threading.Thread(target=self._build, daemon=True)
-        self.thread.start()
+        self.result_file = root / "totals.json"
+        self.failure_file = root / "failure.txt"
+
+    def start(self) -> None:
+        """Generate the sample, then build it on Spark in a background thread."""
+        make_dataset(self.root, 400, seed=2)  # a sample with four erasure requests
+        threading.Thread(target=self._build, daemon=True).start()
 
     def _environ(self) -> dict[str, str]:
         settings = Settings(PROJECT_DIR, self.raw_dir, self.root / "truth", self.root / "unused.duckdb")
@@ -158,30 +174,118 @@ class SparkBuild:
             [sys.executable, *command], env=self._environ(), cwd=PROJECT_DIR, capture_output=True, text=True
         )
 
+    def _hand_over(self, target: Path, text: str) -> None:
+        """Write `text` to `target` whole (renamed into place), so a waiting reader never sees half of it."""
+        partial = target.with_suffix(".partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.rename(target)
+
     def _build(self) -> None:
-        make_dataset(self.root, 400, seed=2)  # a sample with four erasure requests
         target = ["--target-path", str(self.root / "target")]
         for args in (["build", "--exclude", "tag:code"], ["run"]):
             result = self._run("-m", "customer360.cli", "dbt-spark", *args, *target)
             if result.returncode != 0:
-                self.failure = f"dbt-spark {' '.join(args)} failed:\n{result.stdout[-5000:]}"
+                self._hand_over(self.failure_file, f"dbt-spark {' '.join(args)} failed:\n{result.stdout[-5000:]}")
                 return
         code = "import json, sys; from customer360.spark import query; "
         code += "print(json.dumps(query(sys.argv[1])[0], default=str))"
         result = self._run("-c", code, SPARK_TOTALS_SQL)
         if result.returncode != 0:
-            self.failure = f"the totals query failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+            output = result.stdout[-3000:] + result.stderr[-3000:]
+            self._hand_over(self.failure_file, f"the totals query failed:\n{output}")
             return
-        self.result = json.loads(result.stdout.strip().splitlines()[-1])
+        self._hand_over(self.result_file, result.stdout.strip().splitlines()[-1])
 
-    def totals(self) -> dict[str, object]:
-        self.thread.join()
-        assert self.failure is None, self.failure
-        assert self.result is not None
-        return self.result
+    def totals(self, timeout: float = 3600) -> dict[str, object]:
+        """The totals the Spark build wrote, once it has; fails with its output if it failed."""
+        deadline = time.monotonic() + timeout
+        while not (self.result_file.exists() or self.failure_file.exists()):
+            assert time.monotonic() < deadline, f"the Spark build wrote nothing in {timeout:.0f} s"
+            time.sleep(2)
+        assert not self.failure_file.exists(), self.failure_file.read_text(encoding="utf-8")
+        return json.loads(self.result_file.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session", autouse=os.environ.get("CUSTOMER360_SPARK_TESTS") == "1")
-def spark_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
-    """Started with the session (autouse when Spark tests are on), so the Spark build overlaps the rest."""
-    return SparkBuild(tmp_path_factory.mktemp("spark"))
+def spark_root(config: pytest.Config) -> Path:
+    """The Spark build's folder: beside the session's temporary folders, the same for every xdist worker."""
+    basetemp = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return (basetemp.parent if hasattr(config, "workerinput") else basetemp) / "spark-build"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the Spark build with the session, in the starting process only, when Spark tests are on."""
+    if os.environ.get("CUSTOMER360_SPARK_TESTS") == "1" and not hasattr(session.config, "workerinput"):
+        root = spark_root(session.config)
+        root.mkdir()
+        SparkBuild(root).start()
+
+
+@pytest.fixture(scope="session")
+def spark_build(pytestconfig: pytest.Config) -> SparkBuild:
+    """The Spark build the session started (see pytest_sessionstart)."""
+    return SparkBuild(spark_root(pytestconfig))
+
+
+# `make test` runs pytest on two workers (pytest-xdist): a dbt build on small data keeps about one core
+# busy, so two workers nearly halve the suite on this 2-core machine. Tests are sent to the workers by
+# group: every module using one of the expensive session fixtures belongs to that fixture's group, so the
+# fixture is built by one worker only, and every test writing the project's own target/ folder
+# (`customer360 run`, Dagster) is in the `published` group, so only one writes it at a time. Any other
+# module is a group of its own. (xdist's own --dist loadgroup renames node ids, which pytest 9 ignores,
+# hence the scheduler below.)
+FIXTURE_GROUPS = {"built": "built", "published": "published"}
+MODULE_GROUPS = {
+    "test_customer_360": "built",
+    "test_generic_tests": "built",
+    "test_identity": "built",
+    "test_metrics": "built",
+    "test_resolve": "built",
+    "test_staging": "built",
+    "test_activation": "published",
+    "test_dashboard": "published",
+    "test_orchestration": "published",  # its module loads dbt's manifest from target/
+    "test_privacy": "published",
+    "test_quality": "published",
+}
+# Longest first, so that no long group starts last (the rest follow in collection order); the Spark test
+# last, as it waits for the Spark build, which runs beside all the others (SparkBuild).
+WORKER_GROUPS = ("published", "test_incremental", "built", "test_identity_stability")
+LAST_GROUPS = ("test_spark",)
+
+
+def worker_group(nodeid: str) -> str:
+    """The group of a test, from its node id: its module's group, else its module."""
+    module = Path(nodeid.split("::")[0]).stem
+    return MODULE_GROUPS.get(module, module)
+
+
+class GroupScheduling(LoadScopeScheduling):
+    """xdist's per-module scheduling, with the modules of a group sent to one worker as one unit."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return worker_group(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> GroupScheduling:
+    return GroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test whose shared fixture's group is not its module's (it would build the fixture again in
+    the other worker); then long groups first (WORKER_GROUPS), the rest in collection order."""
+    misplaced = [
+        f"{item.nodeid} uses fixture {fixture}: add its module to MODULE_GROUPS as {group!r}"
+        for item in items
+        for fixture, group in FIXTURE_GROUPS.items()
+        if fixture in item.fixturenames and worker_group(item.nodeid) != group
+    ]
+    if misplaced:
+        raise pytest.UsageError("\n".join(misplaced))
+
+    def rank(item: pytest.Item) -> int:
+        group = worker_group(item.nodeid)
+        if group in LAST_GROUPS:
+            return len(WORKER_GROUPS) + 1
+        return WORKER_GROUPS.index(group) if group in WORKER_GROUPS else len(WORKER_GROUPS)
+
+    items.sort(key=rank)  # stable

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +19,21 @@ from .conftest import BuiltWarehouse
 
 
 def mf_query(built: BuiltWarehouse, out: Path, *args: str) -> list[dict[str, str]]:
-    """Run `mf query ... --csv out` on the built warehouse; the rows as dicts."""
+    """Run `mf query ... --csv out` on the built warehouse; the rows as dicts.
+
+    mf reads <project root>/target/semantic_manifest.json, so it runs in a project root of its own holding
+    the semantic manifest of the built warehouse's build: the project's target/ belongs to other tests.
+    """
+    root = out.parent / "mf_project"
+    (root / "target").mkdir(parents=True, exist_ok=True)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, root / name)
+    shutil.copy(built.warehouse.parent / "target" / "semantic_manifest.json", root / "target")
     settings = Settings(PROJECT_DIR, built.raw_dir, built.truth_dir, built.warehouse)
-    env = os.environ | settings.environ()
+    env = os.environ | settings.environ() | {"DBT_PROFILES_DIR": str(root)}
     mf = Path(sys.executable).with_name("mf")
     result = subprocess.run(
-        [str(mf), "query", *args, "--csv", str(out)], env=env, cwd=PROJECT_DIR, capture_output=True, text=True
+        [str(mf), "query", *args, "--csv", str(out)], env=env, cwd=root, capture_output=True, text=True
     )
     assert result.returncode == 0 and out.exists(), result.stdout[-2000:] + result.stderr[-2000:]
     with out.open(encoding="utf-8") as handle:

@@ -2,7 +2,8 @@
 the session, erasure works, and the result equals DuckDB's on the same raw files.
 
 The Spark build is opt-in (it takes minutes): set CUSTOMER360_SPARK_TESTS=1; `.ci/run` sets it. It starts
-in the background when the session starts (conftest.spark_build), so it overlaps the other tests.
+in the background when the session starts (conftest.SparkBuild), so it overlaps the other tests; this test
+runs last and builds the same data on DuckDB before it waits for the Spark totals.
 """
 
 from __future__ import annotations
@@ -39,12 +40,12 @@ def test_jaro_winkler_equals_duckdbs() -> None:
 
 @spark_only
 def test_the_project_builds_on_spark_and_equals_duckdb(spark_build: SparkBuild, tmp_path: Path) -> None:
-    on_spark = spark_build.totals()
     warehouse = tmp_path / "customer360.duckdb"
     # The same two passes as on Spark: build with the data tests, then the erasure pass.
     for command in ("build", "run"):
         result = dbt_build(spark_build.raw_dir, warehouse, "--exclude", "tag:code", command=command)
         assert result.returncode == 0, result.stdout[-3000:]
+    on_spark = spark_build.totals()
     con = duckdb.connect(str(warehouse), read_only=True)
     row = con.sql(SPARK_TOTALS_SQL)
     on_duckdb = dict(zip(row.columns, row.fetchall()[0], strict=True))
