@@ -44,18 +44,24 @@
 
     A table delivered as a folder of files (<source>/<table>/*.parquet, one file per export, named so
     that they sort in delivery order) is appended to: only files not landed yet are read. Everything is
-    re-landed instead when that could differ from landing all files at once — on --full-refresh, for a
-    single file (it is rewritten in place), when a landed file is gone, when a new file sorts before a
-    landed one (duplicate keys keep the first row in file order), and when the erasure list changed
-    since the last landing (rows landed earlier may carry newly erased identifiers). Each landing
-    stamps its rows with a generation ('<invocation_id>:<erasure list rows>'); appended rows keep the
-    table's generation, so the incremental base_ models see a changed generation and start over
-    (macro restart_if_relanded). -#}
+    re-landed instead when that could differ from landing all files at once — on --full-refresh, when a
+    landed file is gone, when a new file sorts before a landed one (duplicate keys keep the first row in
+    file order), and when the erasure list changed since the last landing (rows landed earlier may carry
+    newly erased identifiers). A table delivered as a single file (a full export, rewritten in place) is
+    re-landed unless the file's size and modification time (macro raw_file_stamp) and the erasure list
+    are those of its last landing: a daily run then skips the exports that did not change. Each landing
+    stamps its rows with a generation ('<invocation_id>:<file stamp, single files only>:<erasure list
+    rows>'); appended rows keep the table's generation, so the incremental base_ models see a changed
+    generation and start over (macro restart_if_relanded). -#}
 {% macro land_raw_table(node, raw_dir, suppressions, erasure_rows) %}
     {%- set relation = 'raw.' ~ node.identifier -%}
     {%- set delivery = raw_delivery(node, raw_dir) -%}
-    {#- A single file is always re-landed: no need to read what the table holds. -#}
-    {%- set landed = landed_deliveries(node) if delivery.folder else none -%}
+    {%- set landed = landed_deliveries(node) -%}
+    {%- set stamp = raw_file_stamp(delivery.files[0]) if delivery.files and not delivery.folder else none -%}
+    {%- if stamp and landed and not flags.FULL_REFRESH and landed.files == delivery.files
+        and landed.stamp == stamp and landed.erasure_rows == erasure_rows -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set new_files = delivery.files | reject('in', landed.files) | list if landed else delivery.files -%}
     {%- set appendable = delivery.folder and landed and not flags.FULL_REFRESH
         and landed.erasure_rows == erasure_rows
@@ -77,14 +83,15 @@
         {%- if not delivery.files -%}
             {{ log('WARNING: raw file ' ~ raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
         {%- endif -%}
-        {%- set generation = invocation_id ~ ':' ~ erasure_rows -%}
+        {%- set generation = invocation_id ~ ':' ~ (stamp ~ ':' if stamp else '') ~ erasure_rows -%}
         {%- do run_query(create_raw_table_as(relation) ~ '\n' ~ raw_rows_sql(node, delivery.files, suppressions, generation)) -%}
     {%- endif -%}
 {% endmacro %}
 
 
-{#- What the raw table already holds: its files, its generation and the erasure list rows it was landed
-    with; none when it is absent, empty or from a version without generations (it is then re-landed). -#}
+{#- What the raw table already holds: its files, its generation, the erasure list rows it was landed with
+    and, for a single file, the file's stamp; none when it is absent, empty or from a version without
+    generations (it is then re-landed). -#}
 {% macro landed_deliveries(node) %}
     {%- set relation = 'raw.' ~ node.identifier -%}
     {%- if '_landing_generation' not in raw_table_columns(node.identifier) -%}{{ return(none) }}{%- endif -%}
@@ -96,7 +103,26 @@
         {%- do generations.append(row[1]) -%}
     {%- endfor -%}
     {%- set generation = generations | max -%}
-    {{ return({'files': files, 'generation': generation, 'erasure_rows': generation.split(':')[-1] | int}) }}
+    {%- set parts = generation.split(':') -%}
+    {{ return({'files': files, 'generation': generation, 'erasure_rows': parts[-1] | int,
+               'stamp': parts[1] if parts | length == 3 else none}) }}
+{% endmacro %}
+
+
+{#- A raw file's size and modification time ('<bytes>@<epoch ms>'): a single-file export with the same
+    stamp as at its last landing is not landed again. Spark SQL cannot read file metadata: none, so
+    every single file is re-landed there. -#}
+{% macro raw_file_stamp(path) %}
+    {{ return(adapter.dispatch('raw_file_stamp', 'customer360')(path)) }}
+{% endmacro %}
+
+{% macro default__raw_file_stamp(path) %}
+    {%- set sql = "select cast(size as string) || '@' || cast(epoch_ms(last_modified) as string) from read_blob('" ~ path ~ "')" -%}
+    {{ return(run_query(sql).columns[0].values()[0]) }}
+{% endmacro %}
+
+{% macro spark__raw_file_stamp(path) %}
+    {{ return(none) }}
 {% endmacro %}
 
 

@@ -7,7 +7,8 @@ a few rows of the first third delivered late (in the third file) and a few re-de
 once from all the files. Every relation of the two must hold the same rows (except the per-run histories
 and the columns saying which run wrote a row). A fourth run then learns an erasure request: it must re-land
 every file, so that no relation keeps the erased address, and the reconciliation tests must pass; the
-incremental attributed web events must drop the events the erasure took out of staging.
+incremental attributed web events must drop the events the erasure took out of staging. A full export
+delivered as a single file (the support tickets) is landed again only when it changed.
 """
 
 from __future__ import annotations
@@ -72,13 +73,17 @@ def write_deliveries(raw: Path, table: str) -> dict[str, Path]:
 def deliver(raw: Path, files: dict[str, dict[str, Path]], name: str) -> None:
     """Put delivery `name` of every event table into its folder. With the last, the web events also get an
     empty export dated between the first two (a quiet day): it has no rows, so it must not make the run
-    re-land the table although it sorts before a landed file."""
+    re-land the table although it sorts before a landed file. And the support desk's full export (a single
+    file, unchanged until then) is rewritten without its last ticket, so the run must land it again."""
     for table, deliveries in files.items():
         shutil.copy(deliveries[name], raw / table / f"{name}.parquet")
     if name == DELIVERIES[-1]:
         con = duckdb.connect()
         first = raw / "web" / "events" / f"{DELIVERIES[0]}.parquet"
         con.execute(f"copy (select * from '{first}' limit 0) to '{raw}/web/events/2025-01-15.parquet' (format parquet)")
+        tickets = raw / "support" / "tickets.parquet"
+        con.execute(f"create table kept as select * from '{tickets}' limit (select count(*) - 1 from '{tickets}')")
+        con.execute(f"copy kept to '{tickets}' (format parquet)")
         con.close()
 
 
@@ -101,12 +106,16 @@ def request_erasure_of_an_email_event_address(raw: Path) -> str:
     return email
 
 
-def landing_state(warehouse: Path) -> tuple[set[str], int]:
-    """The landing generations of the raw web events and the rows of their base_ model."""
+def landing_state(warehouse: Path) -> tuple[set[str], int, set[str]]:
+    """The landing generations of the raw web events, the rows of their base_ model, and the landing
+    generations of the raw support tickets (a single file)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        generations = {row[0] for row in con.sql("select distinct _landing_generation from raw.web__events").fetchall()}
-        return generations, con.sql("select count(*) from staging.base_web__events").fetchall()[0][0]
+        generations, tickets = (
+            {row[0] for row in con.sql(f"select distinct _landing_generation from raw.{table}").fetchall()}
+            for table in ("web__events", "support__tickets")
+        )
+        return generations, con.sql("select count(*) from staging.base_web__events").fetchall()[0][0], tickets
     finally:
         con.close()
 
@@ -119,6 +128,7 @@ class Builds:
     erased_email: str
     generations: list[set[str]]  # after each of the four runs
     web_rows: list[int]
+    ticket_generations: list[set[str]]  # after each of the four runs
 
 
 @pytest.fixture(scope="module")
@@ -128,16 +138,17 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     files = {table: write_deliveries(raw, table) for table in EVENT_TABLES}
     incremental = root / "incremental" / "customer360.duckdb"
     incremental.parent.mkdir()
-    generations, web_rows = [], []
+    generations, web_rows, ticket_generations = [], [], []
     for name in DELIVERIES:
         deliver(raw, files, name)
         # Every run builds everything: the incremental models downstream of identity (the attributed web
         # events) must meet new events and changed attributions of events they already hold.
         result = dbt_build(raw, incremental, *WITHOUT_DBT_TESTS)
         assert result.returncode == 0, result.stdout[-4000:]
-        generation, rows = landing_state(incremental)
+        generation, rows, tickets = landing_state(incremental)
         generations.append(generation)
         web_rows.append(rows)
+        ticket_generations.append(tickets)
     delivered = root / "delivered.duckdb"
     shutil.copy(incremental, delivered)
     full = root / "full" / "customer360.duckdb"
@@ -148,8 +159,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     erased_email = request_erasure_of_an_email_event_address(raw)
     result = erasure_aware_build(raw, incremental, "--exclude-resource-type", "unit_test")
     assert result.returncode == 0, result.stdout[-4000:]
-    generations.append(landing_state(incremental)[0])
-    return Builds(delivered, full, incremental, erased_email, generations, web_rows)
+    generation, _, tickets = landing_state(incremental)
+    generations.append(generation)
+    ticket_generations.append(tickets)
+    return Builds(delivered, full, incremental, erased_email, generations, web_rows, ticket_generations)
 
 
 def test_deliveries_are_appended_and_a_grown_erasure_list_relands(builds: Builds) -> None:
@@ -157,6 +170,13 @@ def test_deliveries_are_appended_and_a_grown_erasure_list_relands(builds: Builds
     assert len(first) == 1 and first == second == third, "new delivery files should be appended"
     assert builds.web_rows[0] < builds.web_rows[1] < builds.web_rows[2]
     assert after_erasure != third and len(after_erasure) == 1, "a grown erasure list should re-land every file"
+
+
+def test_a_single_file_export_is_landed_again_only_when_it_changed(builds: Builds) -> None:
+    first, second, changed, after_erasure = builds.ticket_generations
+    assert len(first) == 1 and first == second, "an unchanged export should keep its landed rows"
+    assert changed != second, "a rewritten export should be landed again"
+    assert after_erasure != changed, "a grown erasure list should re-land it"
 
 
 def test_an_erasure_request_reaches_rows_landed_by_earlier_runs(builds: Builds) -> None:
