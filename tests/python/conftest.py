@@ -163,7 +163,14 @@ class SparkBuild:
     def start(self) -> None:
         """Generate the sample, then build it on Spark in a background thread."""
         make_dataset(self.root, 400, seed=2)  # a sample with four erasure requests
-        threading.Thread(target=self._build, daemon=True).start()
+        threading.Thread(target=self._build_or_report, daemon=True).start()
+
+    def _build_or_report(self) -> None:
+        """The build; any error is handed over as a failure, so that the waiting test never waits in vain."""
+        try:
+            self._build()
+        except Exception as error:  # reported to the test, which fails with it
+            self._hand_over(self.failure_file, f"the Spark build raised {error!r}")
 
     def _environ(self) -> dict[str, str]:
         settings = Settings(PROJECT_DIR, self.raw_dir, self.root / "truth", self.root / "unused.duckdb")
