@@ -38,7 +38,7 @@ run: demo-data
 	$(BIN)/customer360 run
 
 # The whole suite: pytest (unit + integration on generated data) on two workers, sqlfluff, ruff.
-# Tests are grouped per worker by the fixtures they share (tests/python/conftest.py: WORKER_GROUPS).
+# Tests are grouped per worker by the fixtures they share (tests/python/conftest.py: MODULE_GROUPS).
 test: setup browser java
 	$(BIN)/pytest -n 2 --no-loadscope-reorder
 	$(MAKE) lint
