@@ -240,7 +240,8 @@ def spark_build(pytestconfig: pytest.Config) -> SparkBuild:
 # (`customer360 run`, Dagster) is in the `published` group, so only one writes it at a time. Any other
 # module is a group of its own. (xdist's own --dist loadgroup renames node ids, which pytest 9 ignores,
 # hence the scheduler below.)
-FIXTURE_GROUPS = {"built": "built", "published": "published"}
+# Each expensive session fixture names its group.
+SHARED_FIXTURES = ("built", "published")
 MODULE_GROUPS = {
     "test_customer_360": "built",
     "test_generic_tests": "built",
@@ -281,10 +282,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Refuse a test whose shared fixture's group is not its module's (it would build the fixture again in
     the other worker); then long groups first (WORKER_GROUPS), the rest in collection order."""
     misplaced = [
-        f"{item.nodeid} uses fixture {fixture}: add its module to MODULE_GROUPS as {group!r}"
+        f"{item.nodeid} uses fixture {fixture}: add its module to MODULE_GROUPS as {fixture!r}"
         for item in items
-        for fixture, group in FIXTURE_GROUPS.items()
-        if fixture in item.fixturenames and worker_group(item.nodeid) != group
+        for fixture in SHARED_FIXTURES
+        if fixture in item.fixturenames and worker_group(item.nodeid) != fixture
     ]
     if misplaced:
         raise pytest.UsageError("\n".join(misplaced))
