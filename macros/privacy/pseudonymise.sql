@@ -38,11 +38,11 @@
 
 {#- A raw text value in the normal form its erasure type has in the warehouse: person identifiers as
     the identity graph holds them (canonical email, E.164 phone, trimmed keys), every other record key
-    (order, transaction, ticket, cookie, person) trimmed. -#}
-{% macro erasure_normalised(type_expression, value_expression) -%}
+    (order, transaction, ticket, cookie, person) trimmed. `email_normalised`: as for identifier_normalised. -#}
+{% macro erasure_normalised(type_expression, value_expression, email_normalised=none) -%}
     case
         when {{ type_expression }} in ('email', 'phone', 'crm_contact_id', 'shop_account_id', 'loyalty_card_id')
-            then {{ identifier_normalised(type_expression, value_expression) }}
+            then {{ identifier_normalised(type_expression, value_expression, email_normalised) }}
         else {{ clean_text(value_expression) }}
     end
 {%- endmacro %}

@@ -1,6 +1,20 @@
-{#- Trim, collapse inner white space, and turn blank strings into null. -#}
+{#- Trim, collapse inner white space, and turn blank strings into null.
+
+    The pattern runs only on values holding two spaces, a tab or a line break: any other value is left
+    as it is by it. Most values hold none, and the plain substring tests cost a third of the regular
+    expression (8 text columns of 16.7M web events: 10.3 s -> 6.3 s). -#}
 {% macro clean_text(expression) -%}
-    nullif(trim({{ regex_replace_all(expression, '[ \\t\\r\\n]+', ' ') }}), '')
+    nullif(trim(case
+        when {{ has_white_space_run(expression) }}
+            then {{ regex_replace_all(expression, '[ \\t\\r\\n]+', ' ') }}
+        else {{ expression }}
+    end), '')
+{%- endmacro %}
+
+
+{#- True when a text holds two spaces in a row, a tab, a carriage return or a line feed. -#}
+{% macro has_white_space_run(expression) -%}
+    (contains({{ expression }}, '  ') or contains({{ expression }}, chr(9)) or contains({{ expression }}, chr(13)) or contains({{ expression }}, chr(10)))
 {%- endmacro %}
 
 

@@ -28,12 +28,29 @@ typed as (
     from source
 ),
 
-checked as (
+emails as (
     select
         typed.*,
-        {{ identifier_normalised('identifier_type', 'identifier_value') }} as identifier_normalised,
-        {{ delivered_duplicate_rank('typed', 'consent_event_id') }} as key_rank
+        {{ email_normalised_if('identifier_type', 'identifier_value') }} as email_normalised
     from typed
+),
+
+checked as (
+    select
+        emails._source_file,
+        emails._source_row,
+        emails._landing_generation,
+        emails.consent_event_id,
+        emails.identifier_type,
+        emails.identifier_value,
+        emails.purpose,
+        emails.channel,
+        emails.consent_action,
+        emails.capture_source,
+        emails.occurred_at,
+        {{ identifier_normalised('identifier_type', 'identifier_value', 'email_normalised') }} as identifier_normalised,
+        {{ delivered_duplicate_rank('emails', 'consent_event_id') }} as key_rank
+    from emails
 ),
 
 reasoned as (
