@@ -20,13 +20,4 @@ cases as (
     ) as t (input_value, expected)  -- noqa: AL05
 ),
 
-results as (
-    select
-        input_value,
-        expected,
-        {{ clean_text('input_value') }} as actual
-    from cases
-)
-
-select * from results
-where actual is distinct from expected
+{{ cases_where_actual_differs(clean_text('input_value')) }}
