@@ -16,21 +16,44 @@ def to_pandas(relation: Any) -> pd.DataFrame:
     return relation.df()
 
 
-def frame_fingerprint(frames: Sequence[pd.DataFrame], *settings: object) -> str:
-    """A digest of the frames' columns and rows, in order, and of ``settings``' reprs.
+def relation_fingerprint(relations: Sequence[Any], *settings: object) -> str:
+    """A digest of the relations' column names and types, of their rows as a set, and of ``settings``'
+    reprs, computed by the warehouse.
 
     Why: a Python model whose inputs did not change since the last run can keep its last output
     instead of recomputing it (Splink takes minutes at a million people, and a daily run with new
     orders only leaves the identity records as they were). Equal digests mean equal inputs, so the
-    reused output is the one a fresh run would compute from them.
+    reused output is the one a fresh run would compute from them. The rows are hashed where they are
+    (a 64-bit hash per row, summed: order-free, a repeated row counts twice), so checking costs 0.3 s
+    at 1.3M records; reading them into pandas to hash them took 7 s. Rows, not their order: a model
+    that depends on order sorts its input by a key first. The SQL is macro row_fingerprint's, which a
+    Python model cannot call.
     """
     digest = hashlib.sha256()
-    for frame in frames:
-        digest.update(repr([(str(name), str(dtype)) for name, dtype in frame.dtypes.items()]).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    for relation in relations:
+        columns, row_set = _spark_row_set(relation) if hasattr(relation, "toPandas") else _duckdb_row_set(relation)
+        digest.update(repr(columns).encode())
+        digest.update(str(row_set).encode())
     for setting in settings:
         digest.update(repr(setting).encode())
     return digest.hexdigest()
+
+
+def _duckdb_row_set(relation: Any) -> tuple[list[tuple[str, str]], str]:
+    """A DuckDB relation's (name, type) columns and its row-set hash with the row count."""
+    columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types, strict=True)]
+    quoted = ", ".join(f'"{name}"' for name, _ in columns)
+    row_set = relation.aggregate(f"cast(sum(hash({quoted})) as varchar) || ':' || count(*)").fetchall()[0][0]
+    return columns, row_set
+
+
+def _spark_row_set(frame: Any) -> tuple[list[tuple[str, str]], str]:
+    """A Spark DataFrame's (name, type) columns and its row-set hash with the row count; xxhash64 skips
+    nulls, so each value goes with whether it is null."""
+    columns = list(frame.dtypes)
+    arguments = ", ".join(f"isnull(`{name}`), `{name}`" for name, _ in columns)
+    expression = f"concat(cast(sum(cast(xxhash64({arguments}) as decimal(38, 0))) as string), ':', count(*))"
+    return columns, frame.selectExpr(expression).collect()[0][0]
 
 
 def previous_output(session: Any, relation: Any, fingerprint: str) -> pd.DataFrame | None:

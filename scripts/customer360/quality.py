@@ -113,6 +113,23 @@ def audience_grants_sql(audiences: list[str], purpose: str = "marketing") -> str
     )
 
 
+def extremes_sql(table: str, columns: list[str], ranged: str) -> str:
+    """The rows of `table` reduced to the smallest and the largest `ranged` value of each combination of
+    `columns` (and of whether `ranged` is null), for a Dataset read distinct.
+
+    Why: a row-wise expectation on `columns` holds on every row exactly when it holds on these rows, and
+    a bound on `ranged` (between, not null) exactly when it holds at each group's extremes and on its
+    null group. The consent state at 1M people is 12.5M rows, 4.1M of them distinct because of its
+    timestamp, but a few dozen here: GX spent 15 s of the suites' 25 s on the distinct rows. An
+    expectation on `ranged` that is not a bound (a set, a pattern) would need the values themselves.
+    """
+    keys = ", ".join(columns)
+    return " union all ".join(
+        f"select {keys}, {extreme}({ranged}) as {ranged} from {table} group by {keys}, {ranged} is null"
+        for extreme in ("min", "max")
+    )
+
+
 def threshold(name: str, overrides: dict | None) -> float:
     """A completeness rule: the run's --vars override, else the default in dbt_project.yml."""
     return float((overrides or {}).get(name, dbt_var(name)))
@@ -134,7 +151,9 @@ def build_suites(audiences: list[str], now: datetime, overrides: dict | None = N
     )
     state = Dataset(
         "consent_state",
-        "select purpose, channel, is_granted, last_action, last_changed_at from intermediate.int_consent_state",
+        extremes_sql(
+            "intermediate.int_consent_state", ["purpose", "channel", "is_granted", "last_action"], "last_changed_at"
+        ),
         distinct=True,
     )
     members = Dataset("audience_members", audience_grants_sql(audiences))

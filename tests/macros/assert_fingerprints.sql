@@ -1,5 +1,6 @@
 -- Rows through row_fingerprint and groups through set_fingerprint: returns the pairs that disagree with
--- whether they should match (equal inputs match, in any row order; shifted separators and nulls do not).
+-- whether they should match (equal inputs match, in any row order; shifted separators, nulls and a
+-- repeated row do not).
 with
 
 rows_in as (
@@ -42,14 +43,18 @@ members as (
         ('backward', 'y'),
         ('backward', 'x'),
         ('fewer', 'x'),
-        ('fewer', 'y')
+        ('fewer', 'y'),
+        ('repeated', 'x'),
+        ('repeated', 'y'),
+        ('repeated', 'z'),
+        ('repeated', 'z')
     ) as t (group_name, member)  -- noqa: AL05
 ),
 
 member_groups as (
     select
         group_name,
-        {{ set_fingerprint('member') }} as fingerprint
+        {{ set_fingerprint(row_fingerprint(['member'])) }} as fingerprint
     from members
     group by group_name
 ),

@@ -61,6 +61,12 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
         "where person_id = ? and purpose = 'marketing' and channel = 'sms'",
         [stranger],
     )
+    # ... and it is read as each group's extremes of last_changed_at: one future change must still fail.
+    con.execute(
+        "update intermediate.int_consent_state set last_changed_at = now() + interval 1 day "
+        "where person_id = ? and purpose = 'profiling' and channel = 'email'",
+        [stranger],
+    )
     con.execute(
         "update staging.base_pos__transactions set total_amount = -0.01 where pos_transaction_id = "
         "(select min(pos_transaction_id) from staging.stg_pos__transactions)"
@@ -72,6 +78,7 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
         ("consent_audiences", "has_grant"),
         ("validity", "total_revenue"),
         ("consent_state", "last_action"),
+        ("consent_state", "last_changed_at"),
         ("validity_amounts", "amount"),
     }
     assert "consent_audiences" in format_failures(report)

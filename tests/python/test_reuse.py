@@ -5,26 +5,33 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from customer360.dbt_python import frame_fingerprint, previous_output
+from customer360.dbt_python import previous_output, relation_fingerprint
 from customer360.match import MatchConfig
 
 RECORDS = pd.DataFrame({"record_key": ["a", "b", "c"], "first_name": ["ann", "bob", None]})
 
 
-def test_the_fingerprint_changes_with_any_cell_column_type_or_setting() -> None:
-    same = frame_fingerprint([RECORDS.copy()], MatchConfig())
-    assert frame_fingerprint([RECORDS], MatchConfig()) == same
+def fingerprint(frame: pd.DataFrame, *settings: object) -> str:
+    """The fingerprint of `frame` as a DuckDB relation (what a dbt Python model gets from dbt.ref)."""
+    con = duckdb.connect()
+    return relation_fingerprint([con.from_df(frame)], *settings)
+
+
+def test_the_fingerprint_changes_with_any_cell_column_type_row_or_setting() -> None:
+    same = fingerprint(RECORDS, MatchConfig())
+    assert fingerprint(RECORDS.iloc[::-1], MatchConfig()) == same  # a set of rows: their order is not an input
     changed_cell = RECORDS.assign(first_name=["ann", "rob", None])
     missing_value = RECORDS.assign(first_name=["ann", "bob", "carl"])
+    null_moved = RECORDS.assign(record_key=["a", "b", None], first_name=["ann", "bob", "c"])
     renamed = RECORDS.rename(columns={"first_name": "given_name"})
-    retyped = RECORDS.assign(record_key=RECORDS["record_key"].astype("category"))
-    reordered = RECORDS.iloc[::-1].reset_index(drop=True)
+    retyped = RECORDS.assign(record_key=[1, 2, 3])
+    repeated = pd.concat([RECORDS, RECORDS.iloc[[2]]], ignore_index=True)
     others = [
-        frame_fingerprint([frame], MatchConfig())
-        for frame in (changed_cell, missing_value, renamed, retyped, reordered)
+        fingerprint(frame, MatchConfig())
+        for frame in (changed_cell, missing_value, null_moved, renamed, retyped, repeated)
     ]
-    others.append(frame_fingerprint([RECORDS], MatchConfig(audit_weight_floor=-1.0)))
-    others.append(frame_fingerprint([RECORDS], MatchConfig(), "another matcher version"))
+    others.append(fingerprint(RECORDS, MatchConfig(audit_weight_floor=-1.0)))
+    others.append(fingerprint(RECORDS, MatchConfig(), "another matcher version"))
     assert same not in others and len(set(others)) == len(others)
 
 

@@ -11,19 +11,22 @@ When the records, the nicknames, the settings and the matcher's code are those o
 run that brings new orders and events but no new person records does not train and run Splink again.
 """
 
-from customer360.dbt_python import frame_fingerprint, previous_output, to_pandas
+from customer360.dbt_python import previous_output, relation_fingerprint, to_pandas
 from customer360.match import MatchConfig, matcher_version, score_pairs
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Sorted, so the fingerprint and Splink's input (its u sampling reads rows in order) do not depend on
-    # the order the warehouse happens to scan them in.
-    records = to_pandas(dbt.ref("int_identity_match_records")).sort_values("record_key", ignore_index=True)
-    nicknames = to_pandas(dbt.ref("nicknames")).sort_values(["name", "nickname"], ignore_index=True)
+    records = dbt.ref("int_identity_match_records")
+    nicknames = dbt.ref("nicknames")
     config = MatchConfig(audit_weight_floor=float(dbt.config.get("audit_weight_floor")))
-    fingerprint = frame_fingerprint([records, nicknames], config, matcher_version())
+    # Fingerprinted in the warehouse: the records reach pandas only when Splink has to run.
+    fingerprint = relation_fingerprint([records, nicknames], config, matcher_version())
     reused = previous_output(session, dbt.this, fingerprint)
     if reused is not None:
         return reused
+    # Sorted, so Splink's input (its u sampling reads rows in order) does not depend on the order the
+    # warehouse happens to scan them in.
+    records = to_pandas(records).sort_values("record_key", ignore_index=True)
+    nicknames = to_pandas(nicknames).sort_values(["name", "nickname"], ignore_index=True)
     return score_pairs(records, nicknames, config).assign(input_fingerprint=fingerprint)
