@@ -189,7 +189,9 @@ class SparkBuild:
 
     def _build(self) -> None:
         target = ["--target-path", str(self.root / "target")]
-        for args in (["build", "--exclude", "tag:code"], ["run"]):
+        # With the `code` tests (macros on literal values, the BI view's tests): the production build skips
+        # them, but they check the spark__ variants of the macros, which no DuckDB build reaches.
+        for args in (["build"], ["run"]):
             result = self._run("-m", "customer360.cli", "dbt-spark", *args, *target)
             if result.returncode != 0:
                 self._hand_over(self.failure_file, f"dbt-spark {' '.join(args)} failed:\n{result.stdout[-5000:]}")
