@@ -126,33 +126,24 @@ def prepare_work_copy(published: Path, work: Path) -> None:
         shutil.copy2(published, work)
 
 
-def suppression_list_size(warehouse: Path) -> int | None:
-    """Rows of the erasure suppression list; None before it exists (the warehouse was never built)."""
+def suppression_count(warehouse: Path) -> int:
+    """Rows of the erasure suppression list (0 before it exists)."""
     if not warehouse.exists():
-        return None
+        return 0
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         found = con.sql(
             "select count(*) from information_schema.tables "
             "where table_schema = 'intermediate' and table_name = 'int_privacy_erasure_suppressions'"
         ).fetchall()[0][0]
-        return _count(con, "select count(*) from intermediate.int_privacy_erasure_suppressions") if found else None
+        return _count(con, "select count(*) from intermediate.int_privacy_erasure_suppressions") if found else 0
     finally:
         con.close()
-
-
-def suppression_count(warehouse: Path) -> int:
-    """Rows of the erasure suppression list (0 before it exists)."""
-    return suppression_list_size(warehouse) or 0
 
 
 ERASURE_LIST = "int_privacy_erasure_suppressions"
 # A test runs in the pass that has built all of its parents, so none runs against the last run's relations.
 CAUTIOUS = ["--indirect-selection", "cautious"]
-# What pass 1 builds: the erasure list and all it is made of; on a warehouse built before, also the rest of
-# staging (see build_with_erasure). Pass 2 builds what pass 1 does not, so every node is built once.
-NARROW_FIRST_PASS = [f"+{ERASURE_LIST}"]
-WIDE_FIRST_PASS = [f"+{ERASURE_LIST}", "path:models/staging"]
 
 
 # Environment of a pass that reuses the raw tables an earlier pass landed (macro register_raw_sources).
@@ -160,41 +151,26 @@ WIDE_FIRST_PASS = [f"+{ERASURE_LIST}", "path:models/staging"]
 REUSE_LANDING = {"CUSTOMER360_LAND_RAW_FILES": "false"}
 
 
-def first_pass(suppressions_before: int | None) -> list[str]:
-    """The selection of pass 1: narrow on a warehouse never built, wide (with all of staging) after.
-
-    The identity chain of pass 1 is serial, so one of the two dbt threads idles through most of it. On a
-    warehouse built before, staging that identity does not need (email and consent events, order lines,
-    the quarantine tables and their reconciliation tests with raw) runs on that idle thread instead of
-    lengthening pass 2. On the first build the erasure list always grows from nothing when there are erasure
-    requests, so the erasure pass rebuilds all of staging anyway: building it in pass 1 too would be waste.
-    If the list grows on a later run, the wide pass 1's extra staging is wasted, never wrong.
-    """
-    return NARROW_FIRST_PASS if suppressions_before is None else WIDE_FIRST_PASS
-
-
 def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[str, str]], bool]) -> bool:
     """Build in two passes, split at the erasure suppression list; True when every pass passed.
 
     `build(phase, dbt_arguments, environ)` runs one `dbt build` with `environ` added to its environment.
-    Pass 1 builds and tests the list and what it is made of (staging and identity; `first_pass`). If it
-    grew, the erased persons' rows were landed before the list knew them, so pass 2 rebuilds everything:
-    landing now leaves those rows out. If it did not, pass 2 builds only the rest, on the raw tables pass 1
-    landed (REUSE_LANDING: an environment variable, so that dbt's partial parsing survives between the
-    passes).
+    Pass 1 builds and tests the list and what it is made of (staging and identity). If it grew, the erased
+    persons' rows were landed before the list knew them, so pass 2 rebuilds everything: landing now leaves
+    those rows out. If it did not, pass 2 builds only the rest, on the raw tables pass 1 landed
+    (REUSE_LANDING: an environment variable, so that dbt's partial parsing survives between the passes).
 
     Why split: the first of two full builds used to be half wasted. Its marts and their tests were
     rebuilt at once by the erasure pass. A run with no new erasure request pays a second dbt start and
     less overlap between threads instead (about 10 s at 10,000 people; docs/decisions.md).
     tests/python/test_build_passes.py checks that the passes run every node and test exactly once.
     """
-    before = suppression_list_size(warehouse)
-    selection = first_pass(before)
-    if not build("dbt build: staging + identity", ["--select", *selection, *CAUTIOUS], {}):
+    before = suppression_count(warehouse)
+    if not build("dbt build: staging + identity", ["--select", f"+{ERASURE_LIST}", *CAUTIOUS], {}):
         return False
-    added = suppression_count(warehouse) - (before or 0)
+    added = suppression_count(warehouse) - before
     if added == 0:
-        return build("dbt build: the rest", ["--exclude", *selection, *CAUTIOUS], REUSE_LANDING)
+        return build("dbt build: the rest", ["--exclude", f"+{ERASURE_LIST}", *CAUTIOUS], REUSE_LANDING)
     print(f"erasure: {added:,} identifiers newly suppressed; rebuilding so that no relation keeps them")
     return build("dbt build (erasure pass)", [], {})
 

@@ -7,16 +7,7 @@ import json
 import os
 import subprocess
 
-import pytest
-
-from customer360.pipeline import (
-    CAUTIOUS,
-    NARROW_FIRST_PASS,
-    PRODUCTION_EXCLUDES,
-    WIDE_FIRST_PASS,
-    dbt_command,
-    first_pass,
-)
+from customer360.pipeline import CAUTIOUS, ERASURE_LIST, PRODUCTION_EXCLUDES, dbt_command
 from customer360.settings import PROJECT_DIR, Settings
 
 
@@ -31,11 +22,10 @@ def listed(tmp_path, *selection: str) -> dict[str, list[str]]:
     return {node["unique_id"]: node.get("depends_on", {}).get("nodes", []) for node in nodes}
 
 
-@pytest.mark.parametrize("selection", [NARROW_FIRST_PASS, WIDE_FIRST_PASS], ids=["narrow", "wide"])
-def test_the_two_passes_split_every_node_and_test_exactly_once(tmp_path, selection) -> None:
+def test_the_two_passes_split_every_node_and_test_exactly_once(tmp_path) -> None:
     everything = listed(tmp_path)
-    first = listed(tmp_path, "--select", *selection, *CAUTIOUS)
-    rest = listed(tmp_path, "--exclude", *selection, *CAUTIOUS)
+    first = listed(tmp_path, "--select", f"+{ERASURE_LIST}", *CAUTIOUS)
+    rest = listed(tmp_path, "--exclude", f"+{ERASURE_LIST}", *CAUTIOUS)
     assert first.keys() | rest.keys() == everything.keys()
     assert not first.keys() & rest.keys()
     tests = {node for node in everything if node.startswith("test.")}
@@ -45,12 +35,3 @@ def test_the_two_passes_split_every_node_and_test_exactly_once(tmp_path, selecti
         assert all(p in first or not p.startswith("model.") for p in first[test]), test
     # a test of a mart against staging (parents in both passes) waits for the second pass
     assert any("customer_360" in node and node in rest for node in tests)
-    # staging's reconciliation with raw runs in pass 1 exactly when pass 1 is wide
-    reconciliations = {node for node in tests if ".reconciles_with_raw_" in node}
-    assert reconciliations and (reconciliations <= first.keys()) == (selection is WIDE_FIRST_PASS)
-    assert (reconciliations <= rest.keys()) == (selection is NARROW_FIRST_PASS)
-
-
-def test_pass_one_is_wide_only_on_a_warehouse_built_before() -> None:
-    assert first_pass(None) is NARROW_FIRST_PASS
-    assert first_pass(0) is WIDE_FIRST_PASS and first_pass(12) is WIDE_FIRST_PASS
