@@ -287,10 +287,10 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
         return 2
     published = settings.warehouse
     work = work_copy_path(published)
-    prepare_work_copy(published, work)
+    phases = PhaseClock()
+    phases.timed("work copy", lambda: prepare_work_copy(published, work))()
     work_settings = replace(settings, warehouse=work)
     refresh = ["--full-refresh"] if full_refresh else []
-    phases = PhaseClock()
 
     def build(phase: str, arguments: list[str], environ: dict[str, str]) -> bool:
         command = [*refresh, *PRODUCTION_EXCLUDES, *arguments, *dbt_vars_args(dbt_vars)]
@@ -309,6 +309,7 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
     phases.timed("publish", lambda: rename_into_place(work, published))()
     print(f"published {published} and, for BI tools, {bi_path(published)}")
     print(f"data-quality report: {report.data_docs}")
-    print(format_summary(summarise(settings), time.perf_counter() - started))
+    summary = phases.timed("summary counts", lambda: summarise(settings))()
+    print(format_summary(summary, time.perf_counter() - started))
     print(phases.format())
     return 0
