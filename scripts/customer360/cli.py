@@ -26,7 +26,9 @@ def _run(args: argparse.Namespace) -> int:
     from .pipeline import run_pipeline
 
     dbt_vars = json.loads(args.vars) if args.vars else None
-    return run_pipeline(settings.Settings.from_env(), full_refresh=args.full_refresh, dbt_vars=dbt_vars)
+    return run_pipeline(
+        settings.Settings.from_env(), full_refresh=args.full_refresh, dbt_vars=dbt_vars, force=args.force
+    )
 
 
 def _benchmark(args: argparse.Namespace) -> int:
@@ -178,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="write-audit-publish: build a work copy, run dbt tests and quality suites, publish if all pass"
     )
     run.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    run.add_argument(
+        "--force", action="store_true", help="build even when the inputs equal those of the published warehouse"
+    )
     run.add_argument(
         "--vars", help='dbt vars as JSON, also read by the quality suites (e.g. \'{"as_of_date": "2025-06-30"}\')'
     )

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import duckdb
 
+from .inputs import forget_fingerprint, input_fingerprint, published_fingerprint, record_fingerprint
 from .quality import QualityReport, check_warehouse, format_failures
 from .settings import Settings
 
@@ -118,12 +119,14 @@ def work_copy_path(published: Path) -> Path:
 
 
 def prepare_work_copy(published: Path, work: Path) -> None:
-    """Start the work copy from the published warehouse (or from nothing on the first run)."""
+    """Start the work copy from the published warehouse (or from nothing on the first run), without the
+    published file's input fingerprint: whatever publishes the copy next must not pass for built from it."""
     for stale in (work, work.with_name(work.name + ".wal")):
         stale.unlink(missing_ok=True)
     work.parent.mkdir(parents=True, exist_ok=True)
     if published.exists():
         shutil.copy2(published, work)
+        forget_fingerprint(work)
 
 
 def suppression_count(warehouse: Path) -> int:
@@ -210,6 +213,16 @@ def rename_into_place(work: Path, published: Path) -> None:
     os.replace(work, published)
 
 
+def publish_audited(work: Path, published: Path, fingerprint: str) -> None:
+    """Record in the audited work copy what it was built from, then rename it (and its BI file) into place."""
+    con = duckdb.connect(str(work))
+    try:
+        record_fingerprint(con, fingerprint)
+    finally:
+        con.close()
+    rename_into_place(work, published)
+
+
 def publish(work: Path, published: Path) -> None:
     """Atomically replace the published warehouse and its BI file by the audited work copy: each is
     written beside its target and renamed over it (a rename on one filesystem is atomic)."""
@@ -278,14 +291,25 @@ def warm_up_great_expectations() -> threading.Thread:
     return thread
 
 
-def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict | None = None) -> int:
-    """Write-audit-publish; exit code 0 published, 1 build or check failed (nothing published), 2 no raw data."""
+def run_pipeline(
+    settings: Settings, full_refresh: bool = False, dbt_vars: dict | None = None, force: bool = False
+) -> int:
+    """Write-audit-publish; exit code 0 published (or already up to date), 1 build or check failed (nothing
+    published), 2 no raw data. Unless `force` or `full_refresh`, a run whose inputs equal those of the
+    published warehouse stops at once (customer360.inputs)."""
     started = time.perf_counter()
-    warm_up_great_expectations()
     if not Path(settings.raw_dir).exists():
         print(f"raw folder {settings.raw_dir} does not exist; generate data or set CUSTOMER360_RAW_DIR")
         return 2
     published = settings.warehouse
+    fingerprint = input_fingerprint(settings, dbt_vars)
+    if not (force or full_refresh) and published_fingerprint(published) == fingerprint:
+        print(
+            f"nothing changed since {published} was published (same raw files, code, vars and settings): "
+            "it is up to date, nothing to do. `customer360 run --force` builds anyway."
+        )
+        return 0
+    warm_up_great_expectations()
     work = work_copy_path(published)
     phases = PhaseClock()
     phases.timed("work copy", lambda: prepare_work_copy(published, work))()
@@ -306,7 +330,7 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, dbt_vars: dict 
         print(format_failures(report))
         print(f"nothing published ({published} is unchanged); the audited work copy is {work}")
         return 1
-    phases.timed("publish", lambda: rename_into_place(work, published))()
+    phases.timed("publish", lambda: publish_audited(work, published, fingerprint))()
     print(f"published {published} and, for BI tools, {bi_path(published)}")
     print(f"data-quality report: {report.data_docs}")
     summary = phases.timed("summary counts", lambda: summarise(settings))()

@@ -19,7 +19,8 @@ import duckdb
 import pytest
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import bi_path, run_pipeline, suppression_count, work_copy_path
+from customer360.inputs import input_fingerprint, published_fingerprint
+from customer360.pipeline import bi_path, prepare_work_copy, run_pipeline, suppression_count, work_copy_path
 from customer360.settings import Settings
 
 from .conftest import WITHOUT_DBT_TESTS, dbt_build, relations_holding
@@ -125,3 +126,23 @@ def test_bi_file_holds_only_masked_columns(published: Settings) -> None:
     con.close()
     assert schemas == {"bi"}
     assert leaked == 0
+
+
+def test_a_run_with_nothing_new_publishes_nothing_and_a_rebuild_starts_without_the_fingerprint(
+    published: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert published_fingerprint(published.warehouse) == input_fingerprint(published, None)
+    work_copy = work_copy_path(published.warehouse)  # a failed run before this test may have left one
+
+    def state() -> tuple[str, str, int | None]:
+        stamp = work_copy.stat().st_mtime_ns if work_copy.exists() else None
+        return _digest(published.warehouse), _digest(bi_path(published.warehouse)), stamp
+
+    before = state()
+    assert run_pipeline(published) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    assert state() == before
+    # a work copy does not inherit the fingerprint, so a build that fails to record one cannot pass for up to date
+    work = tmp_path / "customer360.work.duckdb"
+    prepare_work_copy(published.warehouse, work)
+    assert published_fingerprint(work) is None
