@@ -56,15 +56,25 @@ def _spark_row_set(frame: Any) -> tuple[list[tuple[str, str]], str]:
     return columns, frame.selectExpr(expression).collect()[0][0]
 
 
-def previous_output(session: Any, relation: Any, fingerprint: str) -> pd.DataFrame | None:
+def previous_output(session: Any, relation: Any, fingerprint: str) -> Any:
     """The rows ``relation`` holds from the last run when it was computed from inputs with this
     fingerprint (its column input_fingerprint); None when it does not exist, predates the column, or
-    was computed from other inputs."""
+    was computed from other inputs.
+
+    On DuckDB the rows stay a relation, which dbt-duckdb copies table to table (0.05 s for 586k pairs at
+    1M people, against 1.75 s through pandas): it reads them while it builds the new table beside the old
+    one, before the rename. On Spark they come as pandas, because dbt-spark overwrites the table in place
+    and Spark cannot overwrite a table it is still reading.
+    """
     query = f"select * from {relation} where input_fingerprint = '{fingerprint}'"
     try:
-        rows = to_pandas(session.sql(query))
+        rows = session.sql(query)
+        if hasattr(rows, "toPandas"):
+            rows = rows.toPandas()
+            return rows if len(rows) else None
+        found = rows.limit(1).fetchall()
     # DuckDB raises CatalogException or BinderException and Spark AnalysisException, from different
     # packages; any failure to read the last output just means computing it again.
     except Exception:
         return None
-    return rows if len(rows) else None
+    return rows if found else None

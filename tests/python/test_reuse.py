@@ -43,4 +43,4 @@ def test_the_last_output_is_reused_only_under_the_same_fingerprint() -> None:
     con.execute("create or replace table main.pairs as select 'a' as record_key_l, 'f1' as input_fingerprint")
     assert previous_output(con, "main.pairs", "f2") is None  # other inputs
     reused = previous_output(con, "main.pairs", "f1")
-    assert reused is not None and reused.to_dict("records") == [{"record_key_l": "a", "input_fingerprint": "f1"}]
+    assert reused is not None and reused.df().to_dict("records") == [{"record_key_l": "a", "input_fingerprint": "f1"}]
