@@ -32,6 +32,30 @@
 {% endmacro %}
 
 
+
+{#- Pre-hook of the base_ models of records that change (CRM contacts, shop accounts, support tickets: a
+    newer version of a key wins, whichever file it is in). Such a model keeps its rows only while its raw
+    table is exactly as it last read it. It starts over when the table was re-landed (restart_if_relanded)
+    or when a delivery file it has not read was appended: a newer version in that file must demote a row
+    already read, which appending cannot do. A daily run with an unchanged single-file export therefore
+    reads nothing, and any change re-reads all rows, as a full refresh would. -#}
+{% macro restart_unless_unchanged() %}
+    {%- if execute and is_incremental() -%}
+        {%- set source_relation = source(*model.sources[0]) -%}
+        {%- set unread = run_query(
+            "select count(*) from " ~ source_relation ~ " where coalesce(_source_file, '') not in "
+            ~ "(select distinct coalesce(_source_file, '') from " ~ this ~ ")"
+        ).columns[0].values()[0] -%}
+        {%- if unread > 0 -%}
+            truncate table {{ this }}
+        {%- else -%}
+            {{ restart_if_relanded() }}
+        {%- endif -%}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{% endmacro %}
+
 {#- Filter of the raw rows to read: in an incremental run, those of files this model has not read. -#}
 {% macro undelivered_files_only() -%}
     {%- if is_incremental() %}

@@ -8,7 +8,9 @@ once from all the files. Every relation of the two must hold the same rows (exce
 and the columns saying which run wrote a row). A fourth run then learns an erasure request: it must re-land
 every file, so that no relation keeps the erased address, and the reconciliation tests must pass; the
 incremental attributed web events must drop the events the erasure took out of staging. A full export
-delivered as a single file (the support tickets) is landed again only when it changed.
+delivered as a single file (the support tickets) is landed again only when it changed. The CRM contacts come
+as a folder of versions: the second delivery holds newer versions of contacts of the first, which must demote
+the rows already read (the contacts' base_ model starts over on any new file).
 """
 
 from __future__ import annotations
@@ -70,13 +72,34 @@ def write_deliveries(raw: Path, table: str) -> dict[str, Path]:
     return files
 
 
+def write_contact_versions(raw: Path) -> dict[str, Path]:
+    """Replace raw/crm/contacts.parquet by an empty folder, with two deliveries pending: every contact, then
+    newer versions (a later updated_at, another email) of every tenth contact of the first."""
+    source = raw / "crm" / "contacts.parquet"
+    pending = raw.parent / "pending" / "crm" / "contacts"
+    pending.mkdir(parents=True)
+    files = {name: pending / f"{name}.parquet" for name in DELIVERIES[:2]}
+    con = duckdb.connect()
+    con.execute(f"copy (select * from '{source}') to '{files[DELIVERIES[0]]}' (format parquet)")
+    con.execute(
+        f"copy (select * replace ('v2.' || coalesce(email, contact_id || '@example.com') as email, "
+        f"'2026-01-01 00:00:00' as updated_at) from '{source}' where hash(contact_id) % 10 = 0) "
+        f"to '{files[DELIVERIES[1]]}' (format parquet)"
+    )
+    con.close()
+    source.unlink()
+    (raw / "crm" / "contacts").mkdir()
+    return files
+
+
 def deliver(raw: Path, files: dict[str, dict[str, Path]], name: str) -> None:
     """Put delivery `name` of every event table into its folder. With the last, the web events also get an
     empty export dated between the first two (a quiet day): it has no rows, so it must not make the run
     re-land the table although it sorts before a landed file. And the support desk's full export (a single
     file, unchanged until then) is rewritten without its last ticket, so the run must land it again."""
     for table, deliveries in files.items():
-        shutil.copy(deliveries[name], raw / table / f"{name}.parquet")
+        if name in deliveries:
+            shutil.copy(deliveries[name], raw / table / f"{name}.parquet")
     if name == DELIVERIES[-1]:
         con = duckdb.connect()
         first = raw / "web" / "events" / f"{DELIVERIES[0]}.parquet"
@@ -136,6 +159,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     root = tmp_path_factory.mktemp("incremental")
     raw, _ = make_dataset(root, 300, seed=5, share_erasure=0.0)
     files = {table: write_deliveries(raw, table) for table in EVENT_TABLES}
+    files["crm/contacts"] = write_contact_versions(raw)
     incremental = root / "incremental" / "customer360.duckdb"
     incremental.parent.mkdir()
     generations, web_rows, ticket_generations = [], [], []

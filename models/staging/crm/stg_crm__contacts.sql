@@ -1,3 +1,7 @@
+{#- A view, like the delivered tables' stg_ models: its base_ model is already a table, and an incremental
+    one, so a daily run with an unchanged export rewrites nothing here either. -#}
+{{ config(materialized='view') }}
+
 with
 
 contacts as (

@@ -1,13 +1,24 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_unless_unchanged() }}",
+) }}
+
+{#- Incremental, but never appended to: when its raw table is unchanged (an unchanged export is not landed
+    again) the run reads nothing; any change, a re-landing or a new delivery file, makes it start over and
+    read all rows (macro restart_unless_unchanged), since a newer version may demote a row already read. -#}
 with
 
 source as (
     select * from {{ source('crm', 'contacts') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('contact_id') }} as crm_contact_id,
         {{ clean_text('first_name') }} as first_name,
         {{ normalise_name('first_name') }} as first_name_normalised,

@@ -1,13 +1,24 @@
+{{ config(
+    materialized='incremental',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_unless_unchanged() }}",
+) }}
+
+{#- Incremental, but never appended to: when its raw table is unchanged (an unchanged export is not landed
+    again) the run reads nothing; any change, a re-landing or a new delivery file, makes it start over and
+    read all rows (macro restart_unless_unchanged), since a newer version may demote a row already read. -#}
 with
 
 source as (
     select * from {{ source('shop', 'accounts') }}
+    {{ undelivered_files_only() }}
 ),
 
 typed as (
     select
         _source_file,
         _source_row,
+        _landing_generation,
         {{ clean_text('account_id') }} as shop_account_id,
         {{ clean_text('email') }} as email_raw,
         {{ normalise_email('email') }} as email,
