@@ -18,11 +18,10 @@ def test_primary_key_and_all_not_null_fail_on_tampered_rows(built: BuiltWarehous
     warehouse.parent.mkdir()
     shutil.copy2(built.warehouse, warehouse)
     con = duckdb.connect(str(warehouse))
-    con.execute("insert into staging.stg_crm__contacts select * from staging.stg_crm__contacts limit 1")
-    con.execute(
-        "insert into staging.stg_crm__contacts by name "
-        "select * replace (null as crm_contact_id) from staging.stg_crm__contacts limit 1"
-    )
+    # stg_crm__contacts is a view of base_crm__contacts' usable rows: tamper with those
+    usable = "from staging.base_crm__contacts where quarantine_reason is null limit 1"
+    con.execute(f"insert into staging.base_crm__contacts select * {usable}")
+    con.execute(f"insert into staging.base_crm__contacts select * replace (null as crm_contact_id) {usable}")
     con.execute(
         "update staging.stg_shop__quarantine set quarantine_reason = null "
         "where source_row = (select min(source_row) from staging.stg_shop__quarantine)"
