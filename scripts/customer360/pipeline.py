@@ -213,6 +213,11 @@ def rename_into_place(work: Path, published: Path) -> None:
     os.replace(work, published)
 
 
+def is_up_to_date(published: Path, fingerprint: str) -> bool:
+    """True when the published warehouse and its BI file exist and were built from inputs with `fingerprint`."""
+    return bi_path(published).exists() and published_fingerprint(published) == fingerprint
+
+
 def publish_audited(work: Path, published: Path, fingerprint: str) -> None:
     """Record in the audited work copy what it was built from, then rename it (and its BI file) into place."""
     con = duckdb.connect(str(work))
@@ -303,7 +308,7 @@ def run_pipeline(
         return 2
     published = settings.warehouse
     fingerprint = input_fingerprint(settings, dbt_vars)
-    if not (force or full_refresh) and published_fingerprint(published) == fingerprint:
+    if not (force or full_refresh) and is_up_to_date(published, fingerprint):
         print(
             f"nothing changed since {published} was published (same raw files, code, vars and settings): "
             "it is up to date, nothing to do. `customer360 run --force` builds anyway."

@@ -12,6 +12,7 @@ byte-identical.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,14 @@ import pytest
 
 from customer360.generator import GeneratorConfig, generate
 from customer360.inputs import input_fingerprint, published_fingerprint
-from customer360.pipeline import bi_path, prepare_work_copy, run_pipeline, suppression_count, work_copy_path
+from customer360.pipeline import (
+    bi_path,
+    is_up_to_date,
+    prepare_work_copy,
+    run_pipeline,
+    suppression_count,
+    work_copy_path,
+)
 from customer360.settings import Settings
 
 from .conftest import WITHOUT_DBT_TESTS, dbt_build, relations_holding
@@ -142,6 +150,14 @@ def test_a_run_with_nothing_new_publishes_nothing_and_a_rebuild_starts_without_t
     assert run_pipeline(published) == 0
     assert "nothing to do" in capsys.readouterr().out
     assert state() == before
+    # a copy elsewhere is up to date with its BI file beside it, and not without it (a run would build)
+    copy = tmp_path / "elsewhere" / "customer360.duckdb"
+    copy.parent.mkdir()
+    shutil.copy2(published.warehouse, copy)
+    assert not is_up_to_date(copy, input_fingerprint(published, None))
+    shutil.copy2(bi_path(published.warehouse), bi_path(copy))
+    assert is_up_to_date(copy, input_fingerprint(published, None))
+    assert not is_up_to_date(copy, input_fingerprint(published, {"as_of_date": "2025-06-30"}))
     # a work copy does not inherit the fingerprint, so a build that fails to record one cannot pass for up to date
     work = tmp_path / "customer360.work.duckdb"
     prepare_work_copy(published.warehouse, work)
