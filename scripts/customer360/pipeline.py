@@ -4,7 +4,8 @@ file by the work copy in one atomic rename. A failed build or check leaves the p
 byte-identical, and a reader never sees a half-built warehouse: it has either the old file or the new.
 
 The work copy starts as a copy of the published file, so what must survive between runs (the erasure
-suppression list, crosswalk history, quality history) carries over.
+suppression list, crosswalk history, quality history) carries over. A run whose inputs are those the
+published file was built from stops before copying anything (customer360.inputs).
 """
 
 from __future__ import annotations
