@@ -56,6 +56,18 @@
     {%- endif -%}
 {% endmacro %}
 
+
+{#- The config of those base_ models, in one place: incremental, but never appended to. When the raw table
+    is unchanged (an unchanged export is not landed again) a run reads nothing; any change, a re-landing or
+    a new delivery file, makes the model start over and read all rows (restart_unless_unchanged). -#}
+{% macro versioned_records_base_config() %}
+    {{ config(
+        materialized='incremental',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ restart_unless_unchanged() }}",
+    ) }}
+{% endmacro %}
+
 {#- Filter of the raw rows to read: in an incremental run, those of files this model has not read. -#}
 {% macro undelivered_files_only() -%}
     {%- if is_incremental() %}

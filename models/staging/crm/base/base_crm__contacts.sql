@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ restart_unless_unchanged() }}",
-) }}
-
-{#- Incremental, but never appended to: when its raw table is unchanged (an unchanged export is not landed
-    again) the run reads nothing; any change, a re-landing or a new delivery file, makes it start over and
-    read all rows (macro restart_unless_unchanged), since a newer version may demote a row already read. -#}
+{{ versioned_records_base_config() }}
 with
 
 source as (
