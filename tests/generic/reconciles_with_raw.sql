@@ -2,7 +2,15 @@
     either staged or quarantined, exactly once, and nothing staged or quarantined comes from elsewhere.
     Returns one row per raw row that does not balance, with the problem. Matching rows, not counts, also
     proves every staged row carries its _source_file and _source_row. The file is part of the row's
-    identity: a table delivered as a folder of files repeats row numbers across its files. -#}
+    identity: a table delivered as a folder of files repeats row numbers across its files.
+
+    Two steps, because matching 30M rows one by one cost 5 s of a 1M-person run, and a file balances far
+    more often than not. First each file's rows are summarised on both sides: the count and the sum of the
+    row numbers' 64-bit hashes (a multiset fingerprint, macros/utils/fingerprint.sql). A lost row, a
+    doubled row, a row number that changed or a file only one side holds changes them, even a lost row and
+    a doubled one together, which keep the count; only a 64-bit hash collision could hide a difference.
+    Then only the files whose summaries differ are matched row by row, to name the rows (0.1 s instead of
+    5 s for the web events at 1M people, when all balance). -#}
 {% test reconciles_with_raw(model, raw_relation, quarantine, source_table) %}
 
 with
@@ -14,43 +22,79 @@ raw_rows as (
     from {{ raw_relation }}
 ),
 
-accounted as (
+accounted_rows as (
+    select
+        _source_file as source_file,
+        _source_row as source_row
+    from {{ model }}
+    union all
     select
         source_file,
-        source_row,
+        source_row
+    from {{ quarantine }}
+    where source_table = '{{ source_table }}'
+),
+
+raw_files as (
+    select
+        source_file,
+        count(*) as row_count,
+        {{ set_fingerprint(row_fingerprint(['source_row'])) }} as rows_fingerprint
+    from raw_rows
+    group by source_file
+),
+
+accounted_files as (
+    select
+        source_file,
+        count(*) as row_count,
+        {{ set_fingerprint(row_fingerprint(['source_row'])) }} as rows_fingerprint
+    from accounted_rows
+    group by source_file
+),
+
+unbalanced_files as (
+    select coalesce(raw_files.source_file, accounted_files.source_file) as source_file
+    from raw_files
+    full outer join accounted_files on raw_files.source_file is not distinct from accounted_files.source_file
+    where
+        raw_files.row_count is distinct from accounted_files.row_count
+        or raw_files.rows_fingerprint is distinct from accounted_files.rows_fingerprint
+),
+
+raw_to_match as (
+    select raw_rows.*
+    from raw_rows
+    inner join unbalanced_files on raw_rows.source_file is not distinct from unbalanced_files.source_file
+),
+
+accounted as (
+    select
+        accounted_rows.source_file,
+        accounted_rows.source_row,
         count(*) as times_accounted
-    from (
-        select
-            _source_file as source_file,
-            _source_row as source_row
-        from {{ model }}
-        union all
-        select
-            source_file,
-            source_row
-        from {{ quarantine }}
-        where source_table = '{{ source_table }}'
-    ) as staged_or_quarantined
-    group by source_file, source_row
+    from accounted_rows
+    inner join unbalanced_files on accounted_rows.source_file is not distinct from unbalanced_files.source_file
+    group by accounted_rows.source_file, accounted_rows.source_row
 ),
 
 unbalanced as (
     select
-        coalesce(raw_rows.source_file, accounted.source_file) as source_file,
-        coalesce(raw_rows.source_row, accounted.source_row) as source_row,
+        coalesce(raw_to_match.source_file, accounted.source_file) as source_file,
+        coalesce(raw_to_match.source_row, accounted.source_row) as source_row,
         case
             when accounted.source_row is null then 'in the raw file but neither staged nor quarantined'
-            when raw_rows.source_row is null then 'staged or quarantined but not in the raw file'
+            when raw_to_match.source_row is null then 'staged or quarantined but not in the raw file'
             else 'staged or quarantined ' || accounted.times_accounted || ' times'
         end as problem
-    from raw_rows
+    from raw_to_match
     full outer join accounted
         on
-            raw_rows.source_file = accounted.source_file
-            and raw_rows.source_row = accounted.source_row
+            raw_to_match.source_file = accounted.source_file
+            and raw_to_match.source_row = accounted.source_row
     where
         accounted.source_row is null
-        or raw_rows.source_row is null
+        or raw_to_match.source_row is null
         or accounted.times_accounted > 1
 )
 

@@ -42,3 +42,46 @@ def test_primary_key_and_all_not_null_fail_on_tampered_rows(built: BuiltWarehous
         "all_not_null_stg_shop__quarantine_source_table__source_row__quarantine_reason": 1,
     }
     assert passed  # the other tests of the two models (not_null _source_row, ...) still pass
+
+
+def test_reconciliation_names_a_lost_row_that_a_doubled_row_hides_from_the_counts(
+    built: BuiltWarehouse, tmp_path: Path
+) -> None:
+    """One staged web event lost and another of the same file staged twice: the file's row count still
+    balances, so only the rows (summarised by the test's fingerprint, then matched) can tell."""
+    warehouse = tmp_path / "warehouse" / "customer360.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy2(built.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    lost, doubled = con.execute(
+        "select min(_source_row), max(_source_row) from staging.base_web__events where quarantine_reason is null"
+    ).fetchone()
+    con.execute(f"delete from staging.base_web__events where _source_row = {lost}")
+    con.execute(
+        f"insert into staging.base_web__events select * from staging.base_web__events where _source_row = {doubled}"
+    )
+    counts = con.execute(
+        "select (select count(*) from raw.web__events), (select count(*) from staging.base_web__events)"
+    ).fetchone()
+    con.close()
+    assert counts[0] == counts[1]  # the tampering keeps the totals equal
+
+    dbt_build(
+        built.raw_dir,
+        warehouse,
+        "--select",
+        "test_name:reconciles_with_raw,stg_web__events",
+        "--store-failures",
+        command="test",
+    )
+    con = duckdb.connect(str(warehouse), read_only=True)
+    (failures_table,) = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name like 'reconciles_with_raw_stg_web%'"
+    ).fetchone()
+    problems = con.execute(f"select source_row, problem from {failures_table} order by source_row").fetchall()
+    con.close()
+    assert problems == [
+        (lost, "in the raw file but neither staged nor quarantined"),
+        (doubled, "staged or quarantined 2 times"),
+    ]
