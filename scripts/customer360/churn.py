@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .clv import BgNbd, expected_purchases, fit_bgnbd, probability_no_purchase, rfm_summary
+from .clv import BgNbd, expected_purchases, fit_bgnbd, merge_same_day, probability_no_purchase, rfm_summary
 
 RECENT_WINDOWS_WEEKS = (4, 13, 26)
 MIN_SNAPSHOT_CUSTOMERS = 200  # below this per class, a supervised fit is noise; callers fall back to BG/NBD
@@ -47,11 +47,8 @@ class ChurnModel:
 
 def purchase_days(transactions: pd.DataFrame, customer: str, date: str, amount: str) -> pd.DataFrame:
     """One row per customer and purchase day (same-day purchases merged, as in rfm_summary)."""
-    days = transactions.assign(day=transactions[date].dt.normalize())
-    return (
-        days.groupby([customer, "day"], as_index=False)
-        .agg(amount=(amount, "sum"))
-        .rename(columns={customer: "customer_id"})
+    return merge_same_day(transactions, customer, date, amount).rename(
+        columns={customer: "customer_id", amount: "amount"}
     )
 
 

@@ -76,7 +76,8 @@ def _benchmark_dashboard(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from .identity import InputError, resolve_file
+    from .identity import resolve_file
+    from .input_files import InputError
 
     try:
         resolution = resolve_file(Path(args.input), Path(args.workdir) if args.workdir else None)
@@ -126,10 +127,17 @@ def _evaluate_clv(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .clv_evaluation import evaluate, format_report, read_transactions
+    from .input_files import InputError
 
-    transactions = read_transactions(
-        Path(args.transactions), args.customer_column, args.date_column, args.amount_column
-    )
+    try:
+        transactions, left_out = read_transactions(
+            Path(args.transactions), args.customer_column, args.date_column, args.amount_column
+        )
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if left_out:
+        print(f"{left_out:,} rows without a customer id or a date left out")
     result = evaluate(transactions, pd.Timestamp(args.calibration_end), pd.Timestamp(args.holdout_end))
     print(format_report(result))
     columns = ["customer_id", "predicted_holdout_purchases", "churn_score", "churn_score_supervised"]

@@ -43,6 +43,18 @@ class GammaGamma:
     log_likelihood: float
 
 
+def merge_same_day(transactions: pd.DataFrame, customer: str, date: str, amount: str | None) -> pd.DataFrame:
+    """One row per customer and purchase day (column ``day``), with the day's amounts summed.
+
+    A float sum depends on the order of its terms (0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in the last
+    bit), and a warehouse returns rows in no fixed order. Summed in amount order, the same purchases give
+    bit-identical values, so two builds of the same data publish the same predictions."""
+    data = transactions.assign(day=transactions[date].dt.normalize())
+    if not amount:
+        return data.groupby([customer, "day"], as_index=False).size().drop(columns="size")
+    return data.sort_values(amount, kind="stable").groupby([customer, "day"], as_index=False).agg({amount: "sum"})
+
+
 def rfm_summary(
     transactions: pd.DataFrame,
     calibration_end: pd.Timestamp,
@@ -54,9 +66,7 @@ def rfm_summary(
     """Per customer: frequency x, recency t_x, age T (in weeks by default) and the mean repeat-purchase
     value, from transactions on or before ``calibration_end``. Purchases on the same day are merged
     into one (the usual convention; a basket split in two is one purchase)."""
-    data = transactions[transactions[date] <= calibration_end]
-    columns = {amount: "sum"} if amount else {}
-    daily = data.assign(day=data[date].dt.normalize()).groupby([customer, "day"], as_index=False).agg(columns)
+    daily = merge_same_day(transactions[transactions[date] <= calibration_end], customer, date, amount)
     first = daily.groupby(customer)["day"].transform("min")
     daily["time"] = (daily["day"] - first).dt.days / unit_days
     daily["is_repeat"] = daily["day"] > first

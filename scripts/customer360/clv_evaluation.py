@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -27,6 +26,7 @@ from .clv import (
     probability_no_purchase,
     rfm_summary,
 )
+from .input_files import InputError, first_unparsed_row, query_file, require_columns
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,27 @@ class ClvEvaluation:
     churn_label_weeks: float | None  # label horizon of the supervised churn model; None when it could not be fitted
 
 
-def read_transactions(path: Path, customer: str, date: str, amount: str) -> pd.DataFrame:
-    """customer_id, date, amount from a CSV or Parquet file (any column names, given by the caller)."""
-    reader = "read_parquet" if path.suffix.lower() == ".parquet" else "read_csv"
-    frame = duckdb.sql(
-        f'select cast("{customer}" as varchar) as customer_id, cast("{date}" as timestamp) as date, '
-        f"cast(\"{amount}\" as double) as amount from {reader}('{path}')"
-    ).df()
-    return frame.dropna(subset=["customer_id", "date"])
+def read_transactions(path: Path, customer: str, date: str, amount: str) -> tuple[pd.DataFrame, int]:
+    """customer_id, date, amount from a CSV or Parquet file (column names given by the caller, matched
+    regardless of case), and how many rows were left out for want of a customer id or a date. A date or an
+    amount that does not parse stops with an InputError naming the file, column and data row."""
+    names = {"customer_id": customer, "date": date, "amount": amount}
+    names = {role: name.strip().lower() for role, name in names.items()}
+    require_columns(path, list(names.values()))
+    frame = query_file(
+        path,
+        f'''select _row, nullif(trim("{names["customer_id"]}"), '') as customer_id,
+            "{names["date"]}" as date_text, try_cast("{names["date"]}" as timestamp) as date,
+            "{names["amount"]}" as amount_text, try_cast("{names["amount"]}" as double) as amount
+        from rows order by _row''',
+    )
+    for role, what in (("date", "a date"), ("amount", "a number")):
+        row = first_unparsed_row(frame, f"{role}_text", role)
+        if row is not None:
+            value = frame.loc[frame["_row"] == row, f"{role}_text"].iloc[0]
+            raise InputError(f"{path}: column {names[role]}, data row {row}: {value!r} is not {what}")
+    usable = frame.dropna(subset=["customer_id", "date"])[["customer_id", "date", "amount"]]
+    return usable.reset_index(drop=True), len(frame) - len(usable)
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:

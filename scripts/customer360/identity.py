@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .input_files import InputError, query_file
 from .pipeline import dbt
 from .settings import PROJECT_DIR, Settings
 
@@ -52,10 +53,6 @@ LIST_TIMESTAMP = "2000-01-01 00:00:00"
 IDENTITY_SELECTOR = "+int_identity_persons_assigned"
 
 
-class InputError(ValueError):
-    """A person-records file that cannot be resolved; the message names file, column and row."""
-
-
 @dataclass(frozen=True)
 class Resolution:
     """record_id -> person_id for every input record, and where the scratch warehouse lives."""
@@ -66,13 +63,7 @@ class Resolution:
 
 def read_person_records(path: Path) -> pd.DataFrame:
     """Every column as text; raises InputError for a missing record_id column, empty or repeated ids."""
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.suffix.lower() == ".parquet":
-        frame = duckdb.sql(f"select * from read_parquet('{path}')").df().astype("string")
-    else:
-        frame = duckdb.sql(f"select * from read_csv('{path}', all_varchar = true, header = true)").df()
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame = query_file(path, "select * exclude (_row) from rows order by _row").astype("string")
     if "record_id" not in frame.columns:
         raise InputError(f"{path}: column record_id is missing (columns: {', '.join(frame.columns)})")
     ids = frame["record_id"].astype("string").str.strip()

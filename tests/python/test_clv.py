@@ -4,6 +4,7 @@ known parameters."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,10 @@ from customer360.clv import (
     probability_alive,
     rfm_summary,
 )
+from customer360.clv_evaluation import read_transactions
 from customer360.generator.config import PurchaseProcess
 from customer360.generator.purchases import draw_latent_parameters, simulate_purchases
+from customer360.input_files import InputError
 
 CALIBRATION_END = pd.Timestamp("1997-09-30")
 
@@ -56,6 +59,19 @@ def test_gamma_gamma_reproduces_the_published_cdnow_spend_parameters(cdnow_sampl
     assert model.p == pytest.approx(6.25, abs=0.01)
     assert model.q == pytest.approx(3.74, abs=0.01)
     assert model.gamma == pytest.approx(15.44, abs=0.02)
+
+
+def test_the_same_purchases_in_any_order_give_bit_identical_summaries() -> None:
+    """Three purchases on one repeat day are merged by a float sum, whose last bit depends on the order of
+    its terms; the warehouse hands the rows over in no fixed order."""
+    rows = [("c", "2024-01-01", 5.0)] + [("c", "2024-01-08", amount) for amount in (0.1, 0.2, 0.3)]
+    summaries = set()
+    for order in itertools.permutations(rows):
+        transactions = pd.DataFrame(order, columns=["customer_id", "date", "amount"])
+        transactions["date"] = pd.to_datetime(transactions["date"])
+        summary = rfm_summary(transactions, pd.Timestamp("2024-02-01"))
+        summaries.add(tuple(float(value).hex() for value in summary.iloc[0]))
+    assert len(summaries) == 1
 
 
 def test_a_one_time_buyer_is_alive_and_a_lapsed_regular_is_probably_not() -> None:
@@ -156,3 +172,21 @@ def test_the_analytic_bgnbd_gradient_matches_finite_differences() -> None:
     assert value == pytest.approx(weight @ bgnbd_log_likelihood_terms(params, x, t_x, T))
     numeric = approx_fprime(params, lambda p: weight @ bgnbd_log_likelihood_terms(p, x, t_x, T), 1e-7)
     assert np.allclose(gradient, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_a_transaction_file_is_read_by_its_own_column_names_and_its_bad_rows_are_named(tmp_path: Path) -> None:
+    """evaluate-clv takes files nobody has checked: columns are matched regardless of case, rows without a
+    customer or a date are counted out, and a value that does not parse names the file, column and row."""
+    good = tmp_path / "orders.csv"
+    good.write_text("Customer,Day,Value\na,2024-01-01,10.5\n,2024-01-02,3\nb,2024-01-03,7\n", encoding="utf-8")
+    transactions, left_out = read_transactions(good, "customer", "DAY", "value")
+    assert transactions["customer_id"].tolist() == ["a", "b"]
+    assert transactions["amount"].tolist() == [10.5, 7.0]
+    assert left_out == 1
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer,day,value\na,2024-01-01,10\nb,2024-01-02,ten\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.csv: column value, data row 2: 'ten' is not a number"):
+        read_transactions(bad, "customer", "day", "value")
+    with pytest.raises(InputError, match=r"bad\.csv: column amount is missing \(columns: customer, day, value\)"):
+        read_transactions(bad, "customer", "day", "amount")

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from customer360.evaluate import identity_metrics
-from customer360.identity import InputError, read_person_records, resolve_file
+from customer360.identity import read_person_records, resolve_file
+from customer360.input_files import InputError
 
 from .conftest import BuiltWarehouse
 
