@@ -129,6 +129,19 @@ def request_erasure_of_an_email_event_address(raw: Path) -> str:
     return email
 
 
+def pair_attributions(warehouse: Path) -> dict[tuple[str | None, str | None], tuple[str | None, str]]:
+    """(shop account, cookie) -> (person_id, attribution method) of the attributed web events."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.sql(
+            "select distinct shop_account_id, cookie_id, person_id, attribution_method "
+            "from intermediate.int_identity_web_events_attributed"
+        ).fetchall()
+    finally:
+        con.close()
+    return {(account, cookie): (person, method) for account, cookie, person, method in rows}
+
+
 def landing_state(warehouse: Path) -> tuple[set[str], int, set[str]]:
     """The landing generations of the raw web events, the rows of their base_ model, and the landing
     generations of the raw support tickets (a single file)."""
@@ -152,6 +165,7 @@ class Builds:
     generations: list[set[str]]  # after each of the four runs
     web_rows: list[int]
     ticket_generations: list[set[str]]  # after each of the four runs
+    pairs: list[dict]  # pair_attributions after each of the three deliveries
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +176,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     files["crm/contacts"] = write_contact_versions(raw)
     incremental = root / "incremental" / "customer360.duckdb"
     incremental.parent.mkdir()
-    generations, web_rows, ticket_generations = [], [], []
+    generations, web_rows, ticket_generations, pairs = [], [], [], []
     for name in DELIVERIES:
         deliver(raw, files, name)
         # Every run builds everything: the incremental models downstream of identity (the attributed web
@@ -173,6 +187,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         generations.append(generation)
         web_rows.append(rows)
         ticket_generations.append(tickets)
+        pairs.append(pair_attributions(incremental))
     delivered = root / "delivered.duckdb"
     shutil.copy(incremental, delivered)
     full = root / "full" / "customer360.duckdb"
@@ -186,7 +201,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     generation, _, tickets = landing_state(incremental)
     generations.append(generation)
     ticket_generations.append(tickets)
-    return Builds(delivered, full, incremental, erased_email, generations, web_rows, ticket_generations)
+    return Builds(delivered, full, incremental, erased_email, generations, web_rows, ticket_generations, pairs)
 
 
 def test_deliveries_are_appended_and_a_grown_erasure_list_relands(builds: Builds) -> None:
@@ -201,6 +216,19 @@ def test_a_single_file_export_is_landed_again_only_when_it_changed(builds: Build
     assert len(first) == 1 and first == second, "an unchanged export should keep its landed rows"
     assert changed != second, "a rewritten export should be landed again"
     assert after_erasure != changed, "a grown erasure list should re-land it"
+
+
+def test_later_deliveries_change_the_attribution_of_events_read_before(builds: Builds) -> None:
+    """The equality with a full refresh says something about the attributed web events' re-attribution
+    only if the deliveries make some: a later login stitches a cookie whose anonymous events were read in
+    an earlier run, or an identity change moves a pair to another person."""
+    changed = {
+        (attribution[1], after[pair][1])
+        for before, after in zip(builds.pairs, builds.pairs[1:], strict=False)
+        for pair, attribution in before.items()
+        if pair in after and after[pair] != attribution
+    }
+    assert ("anonymous device", "stitched device") in changed, f"attribution changes seen: {sorted(changed)}"
 
 
 def test_an_erasure_request_reaches_rows_landed_by_earlier_runs(builds: Builds) -> None:
