@@ -231,6 +231,17 @@ def test_later_deliveries_change_the_attribution_of_events_read_before(builds: B
     assert ("anonymous device", "stitched device") in changed, f"attribution changes seen: {sorted(changed)}"
 
 
+def test_later_deliveries_merge_and_split_persons_built_before(builds: Builds) -> None:
+    """Likewise for the person-level incremental models (the golden record, the crosswalk): the deliveries
+    must change the persons of records read before, by merges and by splits."""
+    con = duckdb.connect(str(builds.delivered), read_only=True)
+    kinds = dict(
+        con.sql("select change_type, count(*) from intermediate.int_identity_person_changes group by 1").fetchall()
+    )
+    con.close()
+    assert kinds.get("merge", 0) > 0 and kinds.get("split", 0) > 0, kinds
+
+
 def test_an_erasure_request_reaches_rows_landed_by_earlier_runs(builds: Builds) -> None:
     assert relations_holding(builds.erased, [builds.erased_email.strip().lower()]) == {}
 
