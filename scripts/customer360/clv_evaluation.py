@@ -26,7 +26,7 @@ from .clv import (
     probability_no_purchase,
     rfm_summary,
 )
-from .input_files import InputError, first_unparsed_row, query_file, require_columns
+from .input_files import InputError, first_unparsed_row, query_file, quoted, require_columns
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,13 @@ def read_transactions(path: Path, customer: str, date: str, amount: str) -> tupl
     names = {"customer_id": customer, "date": date, "amount": amount}
     names = {role: name.strip().lower() for role, name in names.items()}
     require_columns(path, list(names.values()))
+    customer_column, date_column, amount_column = (quoted(names[role]) for role in ("customer_id", "date", "amount"))
     frame = query_file(
         path,
-        f'''select _row, nullif(trim("{names["customer_id"]}"), '') as customer_id,
-            "{names["date"]}" as date_text, try_cast("{names["date"]}" as timestamp) as date,
-            "{names["amount"]}" as amount_text, try_cast("{names["amount"]}" as double) as amount
-        from rows order by _row''',
+        f"""select _row, nullif(trim({customer_column}), '') as customer_id,
+            {date_column} as date_text, try_cast({date_column} as timestamp) as date,
+            {amount_column} as amount_text, try_cast({amount_column} as double) as amount
+        from rows order by _row""",
     )
     for role, what in (("date", "a date"), ("amount", "a number")):
         row = first_unparsed_row(frame, f"{role}_text", role)

@@ -32,7 +32,7 @@ def query_file(path: Path, select: str) -> pd.DataFrame:
             con.execute(f"create temp view rows as select {names}, row_number() over () as _row from {reader}")
             return con.sql(select).df()
         except duckdb.Error as error:
-            kind = "Parquet" if parquet else "CSV (comma-separated, with a header row)"
+            kind = "Parquet" if parquet else "CSV with a header row"
             raise InputError(f"{path}: cannot be read as {kind}: {str(error).splitlines()[0]}") from error
     finally:
         con.close()
