@@ -246,6 +246,7 @@ def spark_build(pytestconfig: pytest.Config) -> SparkBuild:
 SHARED_FIXTURES = ("built", "published")
 MODULE_GROUPS = {
     "test_customer_360": "built",
+    "test_documentation": "built",
     "test_generic_tests": "built",
     "test_identity": "built",
     "test_metrics": "built",
