@@ -35,31 +35,33 @@ accounted_rows as (
     where source_table = '{{ source_table }}'
 ),
 
-raw_files as (
+sides as (
     select
+        true as is_raw,
         source_file,
-        count(*) as row_count,
-        {{ set_fingerprint(row_fingerprint(['source_row'])) }} as rows_fingerprint
+        source_row
     from raw_rows
-    group by source_file
+    union all
+    select
+        false as is_raw,
+        source_file,
+        source_row
+    from accounted_rows
 ),
 
-accounted_files as (
-    select
-        source_file,
-        count(*) as row_count,
-        {{ set_fingerprint(row_fingerprint(['source_row'])) }} as rows_fingerprint
-    from accounted_rows
-    group by source_file
-),
+{%- set row_hash = row_fingerprint(['source_row']) %}
 
 unbalanced_files as (
-    select coalesce(raw_files.source_file, accounted_files.source_file) as source_file
-    from raw_files
-    full outer join accounted_files on raw_files.source_file is not distinct from accounted_files.source_file
-    where
-        raw_files.row_count is distinct from accounted_files.row_count
-        or raw_files.rows_fingerprint is distinct from accounted_files.rows_fingerprint
+    {#- one pass over both sides: per file, the count and the fingerprint of the row numbers of each side.
+        Rows without a file are always matched, so that they are named. -#}
+    select source_file
+    from sides
+    group by source_file
+    having
+        source_file is null
+        or count(case when is_raw then 1 end) <> count(case when not is_raw then 1 end)
+        or {{ set_fingerprint('case when is_raw then ' ~ row_hash ~ ' end') }}
+        is distinct from {{ set_fingerprint('case when not is_raw then ' ~ row_hash ~ ' end') }}
 ),
 
 raw_to_match as (
