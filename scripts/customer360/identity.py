@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .input_files import InputError, query_file
+from .input_files import InputError, query_file, require_columns
 from .pipeline import dbt
 from .settings import PROJECT_DIR, Settings
 
@@ -64,8 +64,7 @@ class Resolution:
 def read_person_records(path: Path) -> pd.DataFrame:
     """Every column as text; raises InputError for a missing record_id column, empty or repeated ids."""
     frame = query_file(path, "select * exclude (_row) from rows order by _row").astype("string")
-    if "record_id" not in frame.columns:
-        raise InputError(f"{path}: column record_id is missing (columns: {', '.join(frame.columns)})")
+    require_columns(path, ["record_id"], list(frame.columns))
     ids = frame["record_id"].astype("string").str.strip()
     blank = ids.isna() | (ids == "")
     if blank.any():

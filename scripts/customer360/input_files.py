@@ -43,9 +43,10 @@ def file_columns(path: Path) -> list[str]:
     return [str(column) for column in query_file(path, "select * exclude (_row) from rows limit 0").columns]
 
 
-def require_columns(path: Path, wanted: list[str]) -> None:
-    """InputError naming the first of `wanted` the file does not have, and the columns it has."""
-    present = file_columns(path)
+def require_columns(path: Path, wanted: list[str], present: list[str] | None = None) -> None:
+    """InputError naming the first of `wanted` the file does not have, and the columns it has (`present`,
+    when the caller has read them already)."""
+    present = file_columns(path) if present is None else present
     for column in wanted:
         if column not in present:
             raise InputError(f"{path}: column {column} is missing (columns: {', '.join(present)})")
