@@ -8,3 +8,14 @@
         select 1
     {%- endif -%}
 {% endmacro %}
+
+{#- Post-hook of an incremental model that writes tombstones: rows whose `key` is null, standing for a group
+    (a screened identifier value) whose every row must go. delete+insert on the group deletes the stored
+    rows; this deletes the tombstone. A full build writes none and runs nothing. -#}
+{% macro delete_tombstones(key) %}
+    {%- if is_incremental() -%}
+        {{ adapter.dispatch('delete_where', 'customer360')(this, key ~ ' is null') }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{% endmacro %}

@@ -74,7 +74,9 @@ def write_deliveries(raw: Path, table: str) -> dict[str, Path]:
 
 def write_contact_versions(raw: Path) -> dict[str, Path]:
     """Replace raw/crm/contacts.parquet by an empty folder, with two deliveries pending: every contact, then
-    newer versions (a later updated_at, another email) of every tenth contact of the first."""
+    newer versions (a later updated_at) of every fifth contact of the first: half with another email, half
+    with another first name and the same identifiers (only the name can tell identity screening that they
+    changed)."""
     source = raw / "crm" / "contacts.parquet"
     pending = raw.parent / "pending" / "crm" / "contacts"
     pending.mkdir(parents=True)
@@ -83,7 +85,9 @@ def write_contact_versions(raw: Path) -> dict[str, Path]:
     con.execute(f"copy (select * from '{source}') to '{files[DELIVERIES[0]]}' (format parquet)")
     con.execute(
         f"copy (select * replace ('v2.' || coalesce(email, contact_id || '@example.com') as email, "
-        f"'2026-01-01 00:00:00' as updated_at) from '{source}' where hash(contact_id) % 10 = 0) "
+        f"'2026-01-01 00:00:00' as updated_at) from '{source}' where hash(contact_id) % 10 = 0 "
+        f"union all select * replace ('Zebedee' as first_name, '2026-01-01 00:00:00' as updated_at) "
+        f"from '{source}' where hash(contact_id) % 10 = 5) "
         f"to '{files[DELIVERIES[1]]}' (format parquet)"
     )
     con.close()
@@ -95,8 +99,10 @@ def write_contact_versions(raw: Path) -> dict[str, Path]:
 def deliver(raw: Path, files: dict[str, dict[str, Path]], name: str) -> None:
     """Put delivery `name` of every event table into its folder. With the last, the web events also get an
     empty export dated between the first two (a quiet day): it has no rows, so it must not make the run
-    re-land the table although it sorts before a landed file. And the support desk's full export (a single
-    file, unchanged until then) is rewritten without its last ticket, so the run must land it again."""
+    re-land the table although it sorts before a landed file, and one more event: a cookie of the first
+    delivery logged in by a second account, which makes it a shared device (its first account's link, read
+    two runs before, must be dropped). And the support desk's full export (a single file, unchanged until
+    then) is rewritten without its last ticket, so the run must land it again."""
     for table, deliveries in files.items():
         if name in deliveries:
             shutil.copy(deliveries[name], raw / table / f"{name}.parquet")
@@ -104,6 +110,13 @@ def deliver(raw: Path, files: dict[str, dict[str, Path]], name: str) -> None:
         con = duckdb.connect()
         first = raw / "web" / "events" / f"{DELIVERIES[0]}.parquet"
         con.execute(f"copy (select * from '{first}' limit 0) to '{raw}/web/events/2025-01-15.parquet' (format parquet)")
+        first_logins = f"read_parquet('{first}') where cookie_id is not null and user_id is not null"
+        con.execute(
+            f"copy (select * replace ('E-SHARED-DEVICE' as event_id, "
+            f"(select max(user_id) from {first_logins}) as user_id) from {first_logins} "
+            f"and user_id <> (select max(user_id) from {first_logins}) order by event_id limit 1) "
+            f"to '{raw}/web/events/2025-03-02.parquet' (format parquet)"
+        )
         tickets = raw / "support" / "tickets.parquet"
         con.execute(f"create table kept as select * from '{tickets}' limit (select count(*) - 1 from '{tickets}')")
         con.execute(f"copy kept to '{tickets}' (format parquet)")
