@@ -12,8 +12,8 @@ contacts as (
     select * from {{ ref('stg_crm__contacts') }}
 ),
 
-web_events as (
-    select * from {{ ref('stg_web__events') }}
+cookie_activity as (
+    select * from {{ ref('int_identity_cookie_activity') }}
 ),
 
 record_identifiers as (
@@ -62,9 +62,9 @@ cookie_identifiers as (
         'web' as source_system,
         'shop_account_id' as identifier_type,
         shop_account_id as identifier_value,
-        min(occurred_at) as observed_at
-    from web_events
-    where cookie_id is not null and shop_account_id is not null
+        min(first_seen_at) as observed_at
+    from cookie_activity
+    where shop_account_id is not null
     group by cookie_id, shop_account_id
     union all
     select
@@ -72,9 +72,9 @@ cookie_identifiers as (
         'web' as source_system,
         'email' as identifier_type,
         email_canonical as identifier_value,
-        min(occurred_at) as observed_at
-    from web_events
-    where cookie_id is not null and email_canonical is not null
+        min(first_seen_at) as observed_at
+    from cookie_activity
+    where email_canonical is not null
     group by cookie_id, email_canonical
 ),
 

@@ -20,17 +20,16 @@ tickets as (
     select * from {{ ref('stg_support__tickets') }}
 ),
 
-web_events as (
-    select * from {{ ref('stg_web__events') }}
+cookie_activity as (
+    select * from {{ ref('int_identity_cookie_activity') }}
 ),
 
 cookies as (
     select
         cookie_id,
-        min(occurred_at) as first_seen_at,
-        max(occurred_at) as last_seen_at
-    from web_events
-    where cookie_id is not null
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at
+    from cookie_activity
     group by cookie_id
 ),
 
