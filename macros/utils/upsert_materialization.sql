@@ -12,3 +12,11 @@
 {% macro spark__upsert_materialization() %}
     {{ return('table') }}
 {% endmacro %}
+
+{#- True when this incremental model's stored table has `column`. A model that gained a column its incremental
+    logic reads (a fingerprint, the source file) checks it, so that the first run after an upgrade recomputes
+    every row instead of failing on the missing column (the model's on_schema_change adds it). -#}
+{% macro stored_table_has_column(column) %}
+    {%- if not (execute and is_incremental()) -%}{{ return(false) }}{%- endif -%}
+    {{ return(column in (adapter.get_columns_in_relation(this) | map(attribute='name') | list)) }}
+{% endmacro %}

@@ -4,11 +4,13 @@
     identifiers (accounts and emails, each first observed at its earliest event) are read from these 1.5M
     rows at 1M people instead of the 16.6M events.
 
-    Incremental on DuckDB, and equal to a full refresh (tests/python/test_incremental.py). Minimum and maximum
-    can take the same rows twice, so a run reads the events of the delivery files from the last file it read
-    onwards (files land in sorted order: a non-empty file that sorts earlier makes the raw table land again,
-    and the pre-hook then empties this model), merges them with the stored rows of the cookies they name and
-    replaces those cookies' rows (delete+insert on cookie_id). Spark keeps it a table. -#}
+    Incremental on DuckDB, and equal to a full refresh (tests/python/test_incremental.py). A run reads the
+    events of the delivery files that sort after the last file it read: files land in sorted order, and a
+    non-empty file that sorts earlier makes the raw table land again, which empties this model first (the
+    pre-hook). It merges them with the stored rows of the cookies they name and replaces those cookies' rows
+    (delete+insert on cookie_id). Minimum and maximum may take a row twice, so reading a file again would
+    change nothing; not reading it again matters, because the main job's history is one large file. Spark
+    keeps it a table. -#}
 {{ config(
     materialized=upsert_materialization(),
     unique_key='cookie_id',
@@ -39,7 +41,7 @@ landing as (
         select events.*
         from events
         cross join read_up_to
-        where coalesce(events._source_file, '') >= read_up_to.source_file
+        where coalesce(events._source_file, '') > read_up_to.source_file
     ),
 
     partials as (

@@ -80,12 +80,11 @@ value_fingerprints as (
 
 {% if is_incremental() %}
     {#- A table written before this column existed: every value counts as changed, once. -#}
-    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list if execute else [] %}
     stored_fingerprints as (
         select distinct
             identifier_type,
             identifier_value,
-            {% if 'holders_fingerprint' in stored_columns -%}
+            {% if stored_table_has_column('holders_fingerprint') -%}
                 holders_fingerprint
             {%- else -%}
                 cast(null as string) as holders_fingerprint
