@@ -1,7 +1,7 @@
 {#- What identity needs from the web events, summarised: for every combination of a device cookie with the
     shop account logged in and the email typed into a form (either may be null) in the same staged event,
     when it was first and last seen. The records (one per cookie: first and last seen) and the cookie's
-    identifiers (accounts and emails, each first observed at its earliest event) are read from these 1.5M
+    identifiers (accounts and emails, each first observed at its earliest event) are read from these 1.4M
     rows at 1M people instead of the 16.6M events.
 
     Incremental on DuckDB, and equal to a full refresh (tests/python/test_incremental.py). A run reads the
