@@ -171,6 +171,7 @@ def landing_state(warehouse: Path) -> tuple[set[str], int, set[str]]:
 
 @dataclass(frozen=True)
 class Builds:
+    raw: Path  # the raw folder, as of the erasure run
     delivered: Path  # the incremental warehouse after the three deliveries
     full: Path  # one build of the same files
     erased: Path  # the incremental warehouse after a fourth run with a new erasure request
@@ -214,7 +215,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     generation, _, tickets = landing_state(incremental)
     generations.append(generation)
     ticket_generations.append(tickets)
-    return Builds(delivered, full, incremental, erased_email, generations, web_rows, ticket_generations, pairs)
+    return Builds(raw, delivered, full, incremental, erased_email, generations, web_rows, ticket_generations, pairs)
 
 
 def test_deliveries_are_appended_and_a_grown_erasure_list_relands(builds: Builds) -> None:
@@ -273,25 +274,68 @@ def comparable(column: str, kind: str) -> str:
     return f'round("{column}", 9) as "{column}"' if kind in ("DOUBLE", "FLOAT") else f'"{column}"'
 
 
-def test_every_relation_equals_a_full_refresh(builds: Builds) -> None:
+def attached(incremental: Path, full: Path) -> duckdb.DuckDBPyConnection:
+    """A connection with `incremental` attached as inc and `full` as full_refresh, both read-only."""
     con = duckdb.connect()
-    con.execute(f"attach '{builds.delivered}' as inc (read_only)")
-    con.execute(f"attach '{builds.full}' as full_refresh (read_only)")
+    con.execute(f"attach '{incremental}' as inc (read_only)")
+    con.execute(f"attach '{full}' as full_refresh (read_only)")
+    return con
+
+
+def rows_only_in_each(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[int]:
+    """Rows of relation schema.name only in inc, and only in full_refresh (run stamps left out)."""
+    described = con.sql(f'select column_name, column_type from (describe full_refresh."{schema}"."{name}")')
+    kept = ", ".join(comparable(column, kind) for column, kind in described.fetchall() if column not in RUN_STAMPS)
+    one, other = (f'select {kept} from {db}."{schema}"."{name}"' for db in ("inc", "full_refresh"))
+    return [
+        con.sql(f"select count(*) from ({a} except all {b})").fetchall()[0][0] for a, b in ((one, other), (other, one))
+    ]
+
+
+def test_every_relation_equals_a_full_refresh(builds: Builds) -> None:
+    con = attached(builds.delivered, builds.full)
     compared = [(schema, name) for schema, name in relations(con, "full_refresh") if name not in PER_RUN_HISTORIES]
     assert relations(con, "inc") == relations(con, "full_refresh")
     differences = {}
     for schema, name in compared:
-        described = con.sql(f'select column_name, column_type from (describe full_refresh."{schema}"."{name}")')
-        kept = ", ".join(comparable(column, kind) for column, kind in described.fetchall() if column not in RUN_STAMPS)
-        one, other = (f'select {kept} from {db}."{schema}"."{name}"' for db in ("inc", "full_refresh"))
-        only = [
-            con.sql(f"select count(*) from ({a} except all {b})").fetchall()[0][0]
-            for a, b in ((one, other), (other, one))
-        ]
+        only = rows_only_in_each(con, schema, name)
         if any(only):
             differences[f"{schema}.{name}"] = only
     assert len(compared) > 60
     assert differences == {}, "rows only in the incremental / only in the full-refresh warehouse"
+
+
+# Incremental models whose incremental logic reads a column that tables built by earlier versions lack.
+UPGRADED_COLUMNS = {
+    "int_identity_identifiers_screened": ["holders_fingerprint"],
+    "int_consent_events_resolved": ["_source_file", "_landing_generation"],
+}
+
+
+def test_a_table_from_before_its_incremental_columns_is_recomputed(builds: Builds, tmp_path: Path) -> None:
+    """An upgrade meets tables built before a model read its own fingerprint or source file: the next run must
+    recompute them (and add the columns), neither fail on the missing column nor keep stale rows."""
+    warehouse = tmp_path / "customer360.duckdb"
+    shutil.copy(builds.delivered, warehouse)
+    con = duckdb.connect(str(warehouse))
+    for name, columns in UPGRADED_COLUMNS.items():
+        for column in columns:
+            con.execute(f"alter table intermediate.{name} drop column {column}")
+    con.execute("update intermediate.int_identity_identifiers_screened set screening_action = 'stale'")
+    con.close()
+    result = dbt_build(
+        builds.raw,
+        warehouse,
+        "--select",
+        *UPGRADED_COLUMNS,
+        command="run",
+        environ={"CUSTOMER360_LAND_RAW_FILES": "false"},
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    con = attached(warehouse, builds.full)
+    assert {name: rows_only_in_each(con, "intermediate", name) for name in UPGRADED_COLUMNS} == {
+        name: [0, 0] for name in UPGRADED_COLUMNS
+    }
 
 
 def test_events_gone_from_staging_leave_the_attributed_events(builds: Builds) -> None:
