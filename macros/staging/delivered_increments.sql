@@ -92,3 +92,42 @@
     ), 0)
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- CTEs of an incremental model that attributes delivered events by a key (the web events by their (account,
+    cookie) pair, the consent events by their identifier): `attributions` is a CTE with the key columns and then
+    the attribution columns, one row per key, as of this run. selected_events holds the events to write: those of
+    delivery files the model has not read, and every event of a key whose attribution differs from the stored
+    one (changed_keys). All stored events of a key carry one attribution, because when it changes all of them
+    are written again. For the incremental branch only; the model must keep _source_file. -#}
+{% macro unread_or_reattributed_events(events, attributions, keys, attribution_columns) %}
+    changed_keys as (
+        select {{ keys | join(', ') }}
+        from (
+            select * from {{ attributions }}
+            except
+            select distinct {{ (keys + attribution_columns) | join(', ') }}
+            from {{ this }}
+        ) as reattributed
+    ),
+
+    read_files as (
+        select distinct coalesce(_source_file, '') as _source_file from {{ this }}
+    ),
+
+    selected_events as (
+        select {{ events }}.*
+        from {{ events }}
+        where
+            coalesce({{ events }}._source_file, '') not in (select read_files._source_file from read_files)
+            or exists (
+                select 1
+                from changed_keys
+                where
+                    {% for key in keys -%}
+                        {{ events }}.{{ key }} is not distinct from changed_keys.{{ key }}
+                        {%- if not loop.last %} and {% endif %}
+                    {% endfor %}
+            )
+    ),
+{% endmacro %}

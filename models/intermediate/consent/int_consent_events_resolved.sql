@@ -66,38 +66,9 @@ identifiers as (
 ),
 
 {% if reads_increments %}
-    changed_identifiers as (
-        select
-            identifier_type,
-            identifier_normalised
-        from (
-            select * from identifiers
-            except
-            select distinct
-                identifier_type,
-                identifier_normalised,
-                person_id
-            from {{ this }}
-        ) as re_resolved
-    ),
-
-    read_files as (
-        select distinct coalesce(_source_file, '') as _source_file from {{ this }}
-    ),
-
-    selected_events as (
-        select events.*
-        from events
-        where
-            coalesce(events._source_file, '') not in (select read_files._source_file from read_files)
-            or exists (
-                select 1
-                from changed_identifiers
-                where
-                    events.identifier_type is not distinct from changed_identifiers.identifier_type
-                    and events.identifier_normalised is not distinct from changed_identifiers.identifier_normalised
-            )
-    ),
+    {{ unread_or_reattributed_events(
+        'events', 'identifiers', ['identifier_type', 'identifier_normalised'], ['person_id']
+    ) }}
 {% else %}
     selected_events as (
         select * from events

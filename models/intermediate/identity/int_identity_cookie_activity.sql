@@ -43,16 +43,22 @@ landing as (
         cross join read_up_to
         where coalesce(events._source_file, '') > read_up_to.source_file
     ),
+{% else %}
+    delivered as (
+        select * from events
+    ),
+{% endif %}
 
-    partials as (
-        select
-            cookie_id,
-            shop_account_id,
-            email_canonical,
-            occurred_at as first_seen_at,
-            occurred_at as last_seen_at,
-            coalesce(_source_file, '') as last_source_file
-        from delivered
+partials as (
+    select
+        cookie_id,
+        shop_account_id,
+        email_canonical,
+        occurred_at as first_seen_at,
+        occurred_at as last_seen_at,
+        coalesce(_source_file, '') as last_source_file
+    from delivered
+    {% if is_incremental() -%}
         union all
         select
             cookie_id,
@@ -63,19 +69,8 @@ landing as (
             last_source_file
         from {{ this }}
         where cookie_id in (select delivered.cookie_id from delivered)
-    ),
-{% else %}
-    partials as (
-        select
-            cookie_id,
-            shop_account_id,
-            email_canonical,
-            occurred_at as first_seen_at,
-            occurred_at as last_seen_at,
-            coalesce(_source_file, '') as last_source_file
-        from events
-    ),
-{% endif %}
+    {%- endif %}
+),
 
 activity as (
     select

@@ -78,39 +78,9 @@ pairs as (
 ),
 
 {% if is_incremental() %}
-    changed_pairs as (
-        select
-            shop_account_id,
-            cookie_id
-        from (
-            select * from pairs
-            except
-            select distinct
-                shop_account_id,
-                cookie_id,
-                person_id,
-                attribution_method
-            from {{ this }}
-        ) as reattributed
-    ),
-
-    read_files as (
-        select distinct coalesce(_source_file, '') as _source_file from {{ this }}
-    ),
-
-    selected_events as (
-        select events.*
-        from events
-        where
-            coalesce(events._source_file, '') not in (select read_files._source_file from read_files)
-            or exists (
-                select 1
-                from changed_pairs
-                where
-                    events.shop_account_id is not distinct from changed_pairs.shop_account_id
-                    and events.cookie_id is not distinct from changed_pairs.cookie_id
-            )
-    ),
+    {{ unread_or_reattributed_events(
+        'events', 'pairs', ['shop_account_id', 'cookie_id'], ['person_id', 'attribution_method']
+    ) }}
 {% else %}
     selected_events as (
         select * from events
