@@ -153,6 +153,9 @@ CAUTIOUS = ["--indirect-selection", "cautious"]
 # Environment of a pass that reuses the raw tables an earlier pass landed (macro register_raw_sources).
 # Not a dbt var: a var that differs from the last command's makes dbt re-parse the whole project.
 REUSE_LANDING = {"CUSTOMER360_LAND_RAW_FILES": "false"}
+# Environment of the pass after one that left the erasure list as the published run had it: the histories
+# were purged against that list then, so their purge (macro purge_erased) is skipped.
+REST_PASS_ENVIRONMENT = REUSE_LANDING | {"CUSTOMER360_ERASURE_LIST_UNCHANGED": "true"}
 
 
 def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[str, str]], bool]) -> bool:
@@ -174,7 +177,7 @@ def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[st
         return False
     added = suppression_count(warehouse) - before
     if added == 0:
-        return build("dbt build: the rest", ["--exclude", f"+{ERASURE_LIST}", *CAUTIOUS], REUSE_LANDING)
+        return build("dbt build: the rest", ["--exclude", f"+{ERASURE_LIST}", *CAUTIOUS], REST_PASS_ENVIRONMENT)
     print(f"erasure: {added:,} identifiers newly suppressed; rebuilding so that no relation keeps them")
     return build("dbt build (erasure pass)", [], {})
 

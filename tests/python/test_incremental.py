@@ -260,6 +260,45 @@ def test_an_erasure_request_reaches_rows_landed_by_earlier_runs(builds: Builds) 
     assert relations_holding(builds.erased, [builds.erased_email.strip().lower()]) == {}
 
 
+def test_the_erasure_run_purges_the_histories_of_the_erased_person(builds: Builds) -> None:
+    """The crosswalk history and the person changes keep rows of earlier runs, so only their purge
+    (purge_erased) can remove the erased person from them: no row may name the person, found before the
+    erasure run through the erased address, or one of their records. A purge skipped in the erasure run
+    leaves them (the scan of values above cannot see it: these tables hold record keys and person ids)."""
+    con = duckdb.connect()
+    con.execute(f"attach '{builds.delivered}' as before_erasure (read_only)")
+    con.execute(f"attach '{builds.erased}' as after_erasure (read_only)")
+    con.execute(
+        "create temp table erased as "
+        "select distinct points.person_id, assigned.record_key "
+        "from before_erasure.staging.stg_marketing__email_events as events "
+        "join before_erasure.intermediate.int_customer_contact_points as points "
+        "  on points.identifier_type = 'email' and points.identifier_value = events.email_canonical "
+        "join before_erasure.intermediate.int_identity_persons_assigned as assigned using (person_id) "
+        "where events.email = ?",
+        [builds.erased_email],
+    )
+
+    def naming(database: str) -> tuple[int, int]:
+        history = con.sql(
+            f"select count(*) from {database}.intermediate.int_identity_crosswalk_history "
+            "where person_id in (select person_id from erased) or record_key in (select record_key from erased)"
+        ).fetchall()[0][0]
+        changes = con.sql(
+            f"select count(*) from {database}.intermediate.int_identity_person_changes "
+            "where person_id in (select person_id from erased) "
+            "or example_related_person_id in (select person_id from erased)"
+        ).fetchall()[0][0]
+        return history, changes
+
+    persons = con.sql("select count(distinct person_id) from erased").fetchall()[0][0]
+    before, after = naming("before_erasure"), naming("after_erasure")
+    con.close()
+    assert persons == 1
+    assert before[0] > 0, "the history named the person before the erasure run (else this proves nothing)"
+    assert after == (0, 0)
+
+
 def relations(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
     return con.sql(
         f"select schema_name, table_name from duckdb_tables() where database_name = '{database}' union all "
