@@ -1,6 +1,12 @@
 {#- The journey timeline: every order, store purchase, web session, email event and support ticket
     attributed to a known person, with channel, type and time. Events that reach nobody (a store
-    purchase without a card, an email to a household mailbox, an anonymous device) are left out. -#}
+    purchase without a card, an email to a household mailbox, an anonymous device) are left out.
+
+    Only a web session can reach an anonymous person (a component of cookies alone): a purchase, a ticket
+    and a contact point reach persons through a shop account, guest order, CRM contact or ticket record,
+    which makes them known. So the session's own events say it (attribution 'anonymous device'), where a
+    join of all 16M touchpoints to the known persons took 2.4 s at 1M people. The relationship test to
+    customer_360 fails if a touchpoint ever reaches a person who is not known. -#}
 with
 
 purchases as (
@@ -27,12 +33,6 @@ assignments as (
     select * from {{ ref('int_identity_persons_assigned') }}
 ),
 
-known_persons as (
-    select distinct person_id
-    from assignments
-    where not is_anonymous_person
-),
-
 touchpoints as (
     select
         purchase_id as touchpoint_id,
@@ -56,6 +56,8 @@ touchpoints as (
     from web_events
     where person_id is not null and web_session_id is not null
     group by web_session_id
+    {# The session's person (the least person_id) is anonymous when its events say so. #}
+    having not min_by(attribution_method = 'anonymous device', person_id)
 
     union all
 
@@ -81,12 +83,6 @@ touchpoints as (
         cast(null as decimal(18, 2)) as amount
     from tickets
     inner join assignments on 'support_ticket:' || tickets.ticket_id = assignments.record_key
-),
-
-known as (
-    select touchpoints.*
-    from touchpoints
-    inner join known_persons on touchpoints.person_id = known_persons.person_id
 )
 
-select * from known
+select * from touchpoints
