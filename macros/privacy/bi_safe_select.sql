@@ -7,7 +7,11 @@
     - generalised columns and `meta: {quasi_identifier: true}` columns are quasi-identifiers: a row
       whose combination of them is shared by fewer than var bi_k_anonymity persons has all of them
       suppressed (null), so every published combination describes at least k persons.
-    Untagged columns pass through unchanged. -#}
+    Untagged columns pass through unchanged.
+    A projection of every column of a model (its contract is enforced, so the yml lists them all) without
+    quasi-identifiers or dropped columns maps each row to one row, and equal images mean equal rows. Its
+    CTE is then named `row_wise`, which tells the BI file's writer that it may carry the table forward and
+    apply only the changed rows (customer360.bi_file). -#}
 {% macro bi_safe_select(model_name) %}
     {%- if not execute -%}
         {#- Parsing: the graph is not built yet; the ref alone records the dependency. -#}
@@ -17,6 +21,7 @@
     {%- set k = var('bi_k_anonymity') -%}
     {%- set plain = [] -%}
     {%- set quasi = [] -%}
+    {%- set dropped = [] -%}
     {%- for name, column in node.columns.items() -%}
         {%- set meta = column.meta or {} -%}
         {%- set treatment = meta.get('pii_treatment', 'pseudonymise') if meta.get('pii') else none -%}
@@ -24,6 +29,8 @@
             {%- do quasi.append((age_band(name, 'as_of_date' if 'as_of_date' in node.columns else 'current_date'), name ~ '_age_band')) -%}
         {%- elif treatment == 'postcode_area' -%}
             {%- do quasi.append(("nullif(regexp_extract(upper(" ~ name ~ "), '^[A-Z]+', 0), '')", name ~ '_area')) -%}
+        {%- elif treatment == 'drop' -%}
+            {%- do dropped.append(name) -%}
         {%- elif treatment == 'pseudonymise' -%}
             {%- do plain.append((pseudonymise(name), name)) -%}
         {%- elif treatment is none and meta.get('quasi_identifier') -%}
@@ -32,9 +39,11 @@
             {%- do plain.append((name, name)) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set whole_rows = node.config.contract.enforced and not quasi and not dropped -%}
+    {%- set cte = 'row_wise' if whole_rows else 'generalised' -%}
     with
 
-    generalised as (
+    {{ cte }} as (
         select
             {% for expression, alias in plain + quasi -%}
             {{ expression }} as {{ alias }}{% if not loop.last %},{% endif %}
@@ -63,7 +72,7 @@
     select * from suppressed
     {%- else %}
 
-    select * from generalised
+    select * from {{ cte }}
     {%- endif %}
 {% endmacro %}
 

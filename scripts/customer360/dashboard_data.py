@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .pipeline import bi_path
+from .bi_file import bi_path
 from .settings import pii_salt
 
 SHOW_PII_VARIABLE = "CUSTOMER360_DASHBOARD_SHOW_PII"

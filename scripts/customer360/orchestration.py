@@ -31,7 +31,8 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from .pipeline import PRODUCTION_EXCLUDES, bi_path, prepare_work_copy, publish, suppression_count, work_copy_path
+from .bi_file import bi_path
+from .pipeline import PRODUCTION_EXCLUDES, prepare_work_copy, publish, suppression_count, work_copy_path
 from .pipeline import dbt as run_dbt  # `dbt` is the Dagster resource below
 from .settings import PROJECT_DIR, Settings
 

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 import duckdb
 
+from .bi_file import bi_path, write_bi_copy
 from .inputs import forget_fingerprint, input_fingerprint, published_fingerprint, record_fingerprint
 from .quality import QualityReport, check_warehouse, format_failures
 from .settings import Settings
@@ -187,30 +188,6 @@ def dbt_vars_args(dbt_vars: dict | None) -> list[str]:
     return ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
 
 
-def bi_path(published: Path) -> Path:
-    """The BI tools' file: only the bi schema, as tables."""
-    return published.with_name(f"{published.stem}_bi{published.suffix}")
-
-
-def write_bi_copy(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Materialise every view of the bi schema of `con`'s database (the work copy) into a file of its own.
-
-    DuckDB has no grants: whoever opens a file reads all of it, and the bi views' SQL carries the salt.
-    A BI tool therefore gets a file holding nothing but the pseudonymised, k-anonymised tables.
-    """
-    target.unlink(missing_ok=True)
-    work = con.sql("select current_database()").fetchall()[0][0]
-    views = con.sql(f"select view_name from duckdb_views() where database_name = '{work}' and schema_name = 'bi'")
-    names = [name for (name,) in views.fetchall()]
-    con.execute(f"attach '{target}' as bi_file")
-    try:
-        con.execute("create schema bi_file.bi")
-        for name in names:
-            con.execute(f'create table bi_file.bi."{name}" as select * from "{work}".bi."{name}"')
-    finally:
-        con.execute("detach bi_file")
-
-
 def rename_into_place(work: Path, published: Path) -> None:
     """The staged BI file and the work copy renamed over their targets (atomic on one filesystem)."""
     os.replace(bi_path(work), bi_path(published))
@@ -237,14 +214,15 @@ def publish(work: Path, published: Path) -> None:
     written beside its target and renamed over it (a rename on one filesystem is atomic)."""
     con = duckdb.connect(str(work))
     try:
-        write_bi_copy(con, bi_path(work))
+        write_bi_copy(con, bi_path(work), published)
     finally:
         con.close()
     rename_into_place(work, published)
 
 
-def audit_while_staging_bi(work: Path, thresholds: dict | None) -> QualityReport:
-    """The GX suites on the work copy and, at the same time, the BI file written beside it.
+def audit_while_staging_bi(work: Path, published: Path, thresholds: dict | None) -> QualityReport:
+    """The GX suites on the work copy and, at the same time, the BI file written beside it (carried forward
+    from the `published` warehouse's BI file where it can be: customer360.bi_file).
 
     The suites spend most of their time in Python (pandas, GX), the copy in DuckDB's threads, so on two
     cores they overlap: at 1M people 38.8 s together against 24.6 s + 21.5 s one after the other.
@@ -254,7 +232,7 @@ def audit_while_staging_bi(work: Path, thresholds: dict | None) -> QualityReport
     con = duckdb.connect(str(work))
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
-            staged = pool.submit(write_bi_copy, con.cursor(), bi_path(work))
+            staged = pool.submit(write_bi_copy, con.cursor(), bi_path(work), published)
             report = check_warehouse(con, work.parent / "gx", thresholds=thresholds)
             staged.result()
     finally:
@@ -333,7 +311,7 @@ def run_pipeline(
     if not built:
         print(f"dbt build failed; nothing published ({published} is unchanged). Details: logs/dbt.log")
         return 1
-    audit = phases.timed("data-quality suites + BI file", lambda: audit_while_staging_bi(work, dbt_vars))
+    audit = phases.timed("data-quality suites + BI file", lambda: audit_while_staging_bi(work, published, dbt_vars))
     report = audit()
     if not report.success:
         print(format_failures(report))

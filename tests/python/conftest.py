@@ -253,6 +253,7 @@ MODULE_GROUPS = {
     "test_resolve": "built",
     "test_staging": "built",
     "test_activation": "published",
+    "test_bi_file": "published",
     "test_dashboard": "published",
     "test_orchestration": "published",  # its module loads dbt's manifest from target/
     "test_privacy": "published",
