@@ -130,16 +130,23 @@ def _carries(con: duckdb.DuckDBPyConnection, view: RowWiseView, work: str, publi
 
 def start_from_published(con: duckdb.DuckDBPyConnection, target: Path, published: Path | None) -> str | None:
     """Copy the published BI file to `target` when it can be trusted (trusted_build) and leave the published
-    warehouse attached; returns its alias then, None (nothing copied or attached) otherwise."""
+    warehouse attached; returns its alias then, None (nothing copied or attached) otherwise. A file that
+    cannot be attached (another process writing it, say) is not trusted: the file is then written in full."""
     target.unlink(missing_ok=True)
     if published is None or not published.exists() or not bi_path(published).exists():
         return None
-    con.execute(f"attach '{published}' as published_warehouse (read_only)")
-    con.execute(f"attach '{bi_path(published)}' as published_bi (read_only)")
-    trusted = trusted_build(con, "published_warehouse", "published_bi")
-    con.execute("detach published_bi")
+    trusted = None
+    try:
+        con.execute(f"attach '{published}' as published_warehouse (read_only)")
+        con.execute(f"attach '{bi_path(published)}' as published_bi (read_only)")
+        trusted = trusted_build(con, "published_warehouse", "published_bi")
+    except duckdb.Error:
+        trusted = None
+    finally:
+        con.execute("detach database if exists published_bi")
+        if not trusted:
+            con.execute("detach database if exists published_warehouse")
     if not trusted:
-        con.execute("detach published_warehouse")
         return None
     shutil.copy2(bi_path(published), target)
     return "published_warehouse"

@@ -94,6 +94,16 @@ def test_a_carried_forward_bi_file_equals_one_written_in_full(published: Setting
         days.append(work)
 
 
+def written_in_full_from(published: Path, source: Path, work_changes: tuple[str, ...], tmp_path: Path) -> bool:
+    """True when a work copy of `source` with `work_changes`, written against `published`, carries nothing
+    forward and equals a BI file written from nothing."""
+    work = tmp_path / "work" / "customer360.duckdb"
+    changed_copy(source, work, work_changes)
+    carried = write(work, bi_path(work), published)
+    write(work, tmp_path / "full.duckdb", None)
+    return carried == [] and set(differences(bi_path(work), tmp_path / "full.duckdb").values()) == {(0, 0)}
+
+
 @pytest.mark.parametrize(
     ("published_changes", "work_changes"),
     [
@@ -108,8 +118,12 @@ def test_a_bi_file_that_does_not_match_is_written_in_full(
     copy = tmp_path / "published" / "customer360.duckdb"
     changed_copy(published.warehouse, copy, published_changes)
     shutil.copy2(bi_path(published.warehouse), bi_path(copy))
-    work = tmp_path / "work" / "customer360.duckdb"
-    changed_copy(published.warehouse, work, work_changes)
-    assert write(work, bi_path(work), copy) == []
-    assert write(work, tmp_path / "full.duckdb", None) == []
-    assert set(differences(bi_path(work), tmp_path / "full.duckdb").values()) == {(0, 0)}
+    assert written_in_full_from(copy, published.warehouse, work_changes, tmp_path)
+
+
+def test_a_published_warehouse_that_cannot_be_opened_is_not_used(published: Settings, tmp_path: Path) -> None:
+    unreadable = tmp_path / "published" / "customer360.duckdb"
+    unreadable.parent.mkdir()
+    unreadable.write_bytes(b"not a DuckDB file")
+    shutil.copy2(bi_path(published.warehouse), bi_path(unreadable))
+    assert written_in_full_from(unreadable, published.warehouse, DAILY_CHANGES, tmp_path)
