@@ -1,10 +1,12 @@
 {#- Fingerprints that tell an incremental model which of its groups' inputs changed since the last run.
 
-    They detect change; they protect nothing, so a fast 64-bit hash serves: at 1M people the golden record's
-    md5 fingerprints (each column length-prefixed into a string, the strings sorted and joined per person)
-    took 7.9 s of its 8.8 s, these 1.4 s. Two different inputs share one only by a 64-bit collision. A new
-    engine version may hash differently; then every group looks changed once and is recomputed, which is
-    slower, not wrong.
+    They detect change; they protect nothing, so a 64-bit hash serves, but it must be a good one. DuckDB's
+    hash() is built for hash tables: on text it lets the last byte of each 8-byte word into the result only
+    through 8 bits, so two texts that differ only there collide one time in 256 ('matthew.stevens_93@…' and
+    'matthew4stevens993@…'; 250 pairs of the 5.1M node keys of the 1M-person graph). So each text value
+    goes through md5 first (macro fingerprint_input; at 1M people the golden record's fingerprints take
+    about 2 s instead of 1.1 s), and hash() combines the values by position. A new engine version may hash
+    differently; then every group looks changed once and is recomputed, which is slower, not wrong.
 
     row_fingerprint: a hash of the columns' values by position, so no two different rows share one ('a|b'
     and 'c' is not 'a' and 'b|c'; null is neither 'N' nor ''). -#}
@@ -13,7 +15,22 @@
 {% endmacro %}
 
 {% macro default__row_fingerprint(columns) -%}
-    hash({{ columns | join(', ') }})
+    hash({% for column in columns %}{{ customer360.fingerprint_input(column) }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}
+
+{#- A value as hash() should see it: itself when hash() mixes its type fully (fixed-width numbers and times),
+    else the md5 digest of its text. typeof() is constant per column, so DuckDB folds the case when it binds
+    the query: a timestamp is not cast to text (0.85 s instead of 1.4 s for three columns of 6.6M rows).
+    customer360.row_hash applies the same rule in Python. -#}
+{% macro fingerprint_input(column) -%}
+    case
+        when typeof({{ column }}) in (
+            'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER',
+            'UBIGINT', 'UHUGEINT', 'FLOAT', 'DOUBLE', 'DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS',
+            'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'INTERVAL', 'UUID'
+        ) or typeof({{ column }}) like 'DECIMAL(%' then cast(hash({{ column }}) as uhugeint)
+        else md5_number(cast({{ column }} as string))
+    end
 {%- endmacro %}
 
 {#- Spark's xxhash64 skips null arguments (xxhash64(null, 'a') = xxhash64('a', null)), so each value goes

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from .row_hash import row_hash_sql
+
 
 def to_pandas(relation: Any) -> pd.DataFrame:
     """A `dbt.ref()` as pandas: DuckDB gives a relation (`.df()`), Spark a DataFrame (`.toPandas()`)."""
@@ -26,8 +28,8 @@ def relation_fingerprint(relations: Sequence[Any], *settings: object) -> str:
     reused output is the one a fresh run would compute from them. The rows are hashed where they are
     (a 64-bit hash per row, summed: order-free, a repeated row counts twice), so checking costs 0.3 s
     at 1.3M records; reading them into pandas to hash them took 7 s. Rows, not their order: a model
-    that depends on order sorts its input by a key first. The SQL is macro row_fingerprint's, which a
-    Python model cannot call.
+    that depends on order sorts its input by a key first. The row hash is customer360.row_hash's, the
+    rule of macro row_fingerprint, which a Python model cannot call.
     """
     digest = hashlib.sha256()
     for relation in relations:
@@ -42,8 +44,7 @@ def relation_fingerprint(relations: Sequence[Any], *settings: object) -> str:
 def _duckdb_row_set(relation: Any) -> tuple[list[tuple[str, str]], str]:
     """A DuckDB relation's (name, type) columns and its row-set hash with the row count."""
     columns = [(name, str(kind)) for name, kind in zip(relation.columns, relation.types, strict=True)]
-    quoted = ", ".join(f'"{name}"' for name, _ in columns)
-    row_set = relation.aggregate(f"cast(sum(hash({quoted})) as varchar) || ':' || count(*)").fetchall()[0][0]
+    row_set = relation.aggregate(f"cast(sum({row_hash_sql(columns)}) as varchar) || ':' || count(*)").fetchall()[0][0]
     return columns, row_set
 
 

@@ -26,9 +26,12 @@ def test_the_fingerprint_changes_with_any_cell_column_type_row_or_setting() -> N
     renamed = RECORDS.rename(columns={"first_name": "given_name"})
     retyped = RECORDS.assign(record_key=[1, 2, 3])
     repeated = pd.concat([RECORDS, RECORDS.iloc[[2]]], ignore_index=True)
+    # Only the 8th and 16th characters differ, which DuckDB's hash() alone maps to the same value.
+    near = RECORDS.assign(first_name=["ann", "bob", "matthew.stevens_93@mail.example"])
+    near_other = RECORDS.assign(first_name=["ann", "bob", "matthew4stevens993@mail.example"])
     others = [
         fingerprint(frame, MatchConfig())
-        for frame in (changed_cell, missing_value, null_moved, renamed, retyped, repeated)
+        for frame in (changed_cell, missing_value, null_moved, renamed, retyped, repeated, near, near_other)
     ]
     others.append(fingerprint(RECORDS, MatchConfig(audit_weight_floor=-1.0)))
     others.append(fingerprint(RECORDS, MatchConfig(), "another matcher version"))

@@ -68,14 +68,15 @@ value_fingerprints as (
     select
         all_identifiers.identifier_type,
         all_identifiers.identifier_value,
-        {{ set_fingerprint(row_fingerprint([
+        {#- the seeds' fingerprint once per value, not hashed again in every holder's row -#}
+        seed_fingerprint.fingerprint || ':' || {{ set_fingerprint(row_fingerprint([
             'all_identifiers.record_key', 'all_identifiers.source_system', 'all_identifiers.observed_at',
-            'records.first_name_normalised', 'seed_fingerprint.fingerprint',
+            'records.first_name_normalised',
         ])) }} as holders_fingerprint
     from all_identifiers
     left join records on all_identifiers.record_key = records.record_key
     cross join seed_fingerprint
-    group by all_identifiers.identifier_type, all_identifiers.identifier_value
+    group by all_identifiers.identifier_type, all_identifiers.identifier_value, seed_fingerprint.fingerprint
 ),
 
 {% if is_incremental() %}
