@@ -80,20 +80,30 @@ def count(warehouse: Path, relation: str) -> int:
         con.close()
 
 
+def dense_positions(node_ids: np.ndarray, *ends: np.ndarray) -> tuple[int, list[np.ndarray]]:
+    """The graph's size and each array of node ids as positions 0..n-1 among the sorted `node_ids`.
+
+    Node ids are 64-bit hashes of the node keys (macro stable_node_id), and scipy's sparse matrices index
+    rows by position. Every id in `ends` must be one of `node_ids`.
+    """
+    ordered = np.sort(node_ids)
+    return len(ordered), [np.searchsorted(ordered, end) for end in ends]
+
+
 def scipy_clustering_seconds(warehouse: Path) -> tuple[int, int, float]:
-    """Nodes, edges and the time scipy takes to label components of the identity graph (edges in memory)."""
+    """Nodes, edges and the time scipy takes to label components of the identity graph (edges in memory,
+    their hashed node ids already mapped to positions)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         edges = con.sql("select node_a, node_b from intermediate.int_identity_graph_edges").fetchnumpy()
-        nodes = con.sql("select max(node_id) from intermediate.int_identity_graph_nodes").fetchall()[0][0] + 1
+        node_ids = con.sql("select node_id from intermediate.int_identity_graph_nodes").fetchnumpy()["node_id"]
     finally:
         con.close()
+    nodes, (node_a, node_b) = dense_positions(node_ids, edges["node_a"], edges["node_b"])
     started = time.perf_counter()
-    graph = coo_matrix(
-        (np.ones(len(edges["node_a"]), dtype=np.int8), (edges["node_a"], edges["node_b"])), (nodes, nodes)
-    )
+    graph = coo_matrix((np.ones(len(node_a), dtype=np.int8), (node_a, node_b)), (nodes, nodes))
     connected_components(graph.tocsr(), directed=False)
-    return nodes, len(edges["node_a"]), time.perf_counter() - started
+    return nodes, len(node_a), time.perf_counter() - started
 
 
 def benchmark_identity_size(people: int, workdir: Path, seed: int) -> tuple[list[StageResult], ClusteringComparison]:

@@ -10,6 +10,7 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from customer360.benchmark_identity import dense_positions
 from customer360.evaluate import IdentityMetrics, generator_truth, identity_metrics, warehouse_assignment
 from customer360.identity import warehouse_person_records
 from customer360.identity_evaluation import baseline
@@ -67,11 +68,13 @@ def test_sql_connected_components_equal_scipy_on_the_same_edges(built: BuiltWare
     con = built.connect()
     edges = con.sql("select node_a, node_b from intermediate.int_identity_graph_edges").fetchnumpy()
     clusters = con.sql("select node_id, unguarded_component_id from intermediate.int_identity_clusters").df()
-    size = int(clusters["node_id"].max()) + 1
-    graph = coo_matrix((np.ones(len(edges["node_a"])), (edges["node_a"], edges["node_b"])), shape=(size, size))
+    size, (node, node_a, node_b) = dense_positions(
+        clusters["node_id"].to_numpy(), clusters["node_id"].to_numpy(), edges["node_a"], edges["node_b"]
+    )
+    graph = coo_matrix((np.ones(len(node_a)), (node_a, node_b)), shape=(size, size))
     _, labels = connected_components(graph, directed=False)
     ours = clusters["unguarded_component_id"].to_numpy()
-    scipy_labels = labels[clusters["node_id"].to_numpy()]
+    scipy_labels = labels[node]
     # Same partition: each SQL component maps to exactly one scipy component and vice versa.
     pairs = pd.DataFrame({"sql": ours, "scipy": scipy_labels}).drop_duplicates()
     assert pairs["sql"].is_unique and pairs["scipy"].is_unique
@@ -81,12 +84,12 @@ def test_sql_connected_components_equal_scipy_on_the_same_edges(built: BuiltWare
     assert (smallest.index.to_numpy() == smallest.to_numpy()).all()
     # The shapes the leaf pruning labels apart occur here: two leaves linked only to each other, and a
     # node whose every neighbour is a leaf.
-    degree = np.bincount(np.concatenate([edges["node_a"], edges["node_b"]]), minlength=size)
+    degree = np.bincount(np.concatenate([node_a, node_b]), minlength=size)
     is_leaf = degree == 1
-    assert (is_leaf[edges["node_a"]] & is_leaf[edges["node_b"]]).any()
-    core_edge = ~is_leaf[edges["node_a"]] & ~is_leaf[edges["node_b"]]
+    assert (is_leaf[node_a] & is_leaf[node_b]).any()
+    core_edge = ~is_leaf[node_a] & ~is_leaf[node_b]
     on_core_edge = np.zeros(size, dtype=bool)
-    on_core_edge[edges["node_a"][core_edge]] = on_core_edge[edges["node_b"][core_edge]] = True
+    on_core_edge[node_a[core_edge]] = on_core_edge[node_b[core_edge]] = True
     assert ((degree > 1) & ~on_core_edge).any()
 
 

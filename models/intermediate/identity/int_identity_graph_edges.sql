@@ -6,12 +6,13 @@
       members share surname, address, landline and sometimes a mailbox, and Fellegi-Sunter adds
       those correlated agreements as if independent; a different first name is the household's
       tell, so it vetoes a fuzzy edge whatever the total weight.
-    Node ids come from int_identity_graph_nodes. match_weight is null for identifier edges, which
-    the chaining guard never cuts. -#}
+    Node ids are computed from the node keys as int_identity_graph_nodes computes them (macro
+    stable_node_id). match_weight is null for identifier edges, which the chaining guard never cuts. -#}
 with
 
-nodes as (
-    select * from {{ ref('int_identity_graph_nodes') }}
+identifier_nodes as (
+    select node_id from {{ ref('int_identity_graph_nodes') }}
+    where node_kind = 'identifier'
 ),
 
 screened as (
@@ -24,8 +25,8 @@ fuzzy_pairs as (
 
 identifier_edges as (
     select distinct
-        record_key as node_a_key,
-        link_node as node_b_key,
+        {{ stable_node_id('record_key') }} as node_a,
+        {{ stable_node_id('link_node') }} as node_b,
         'identifier' as edge_kind,
         identifier_type,
         cast(null as double) as match_weight
@@ -35,8 +36,8 @@ identifier_edges as (
 
 fuzzy_edges as (
     select
-        record_key_l as node_a_key,
-        record_key_r as node_b_key,
+        {{ stable_node_id('record_key_l') }} as node_a,
+        {{ stable_node_id('record_key_r') }} as node_b,
         'fuzzy' as edge_kind,
         cast(null as string) as identifier_type,
         match_weight
@@ -47,21 +48,11 @@ fuzzy_edges as (
 ),
 
 edges as (
+    {#- an identifier held by one record is no node: it links nothing -#}
     select * from identifier_edges
+    where node_b in (select identifier_nodes.node_id from identifier_nodes)
     union all
     select * from fuzzy_edges
-),
-
-numbered as (
-    select
-        node_a.node_id as node_a,
-        node_b.node_id as node_b,
-        edges.edge_kind,
-        edges.identifier_type,
-        edges.match_weight
-    from edges
-    inner join nodes as node_a on edges.node_a_key = node_a.node_key
-    inner join nodes as node_b on edges.node_b_key = node_b.node_key
 )
 
-select * from numbered
+select * from edges

@@ -1,5 +1,6 @@
-{#- Every node of the identity graph with a dense integer id (joins on integers are what make
-    connected components fast): each record, and each identifier node that links two or more. Records
+{#- Every node of the identity graph with an integer id (joins on integers are what make connected
+    components fast): each record, and each identifier node that links two or more. The id is a hash of
+    the node key (macro stable_node_id), the same in every run, so other models compute it from the key. Records
     carry what the chaining guard checks: a birth-date key (day and month in order, so a swapped
     entry is not a conflict) and whether the record is a named one (counted against the size cap). -#}
 with
@@ -47,9 +48,9 @@ nodes as (
     select * from identifier_nodes
 ),
 
-numbered as (
+identified as (
     select
-        row_number() over (order by node_key) as node_id,
+        {{ stable_node_id('node_key') }} as node_id,
         node_key,
         node_kind,
         birth_key,
@@ -57,4 +58,4 @@ numbered as (
     from nodes
 )
 
-select * from numbered
+select * from identified
