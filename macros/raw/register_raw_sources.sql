@@ -32,15 +32,38 @@
         {%- set suppressions = erasure_suppressions() -%}
         {%- set erasure_rows = 0 if suppressions is none else run_query('select count(*) from ' ~ suppressions).columns[0].values()[0] -%}
         {%- do drop_legacy_raw_views() -%}
+        {%- set landed_now = [] -%}
         {%- for node in graph.sources.values() | selectattr('schema', 'equalto', 'raw') -%}
-            {%- do land_raw_table(node, raw_dir, suppressions, erasure_rows | int) -%}
+            {%- for path in land_raw_table(node, raw_dir, suppressions, erasure_rows | int) -%}
+                {%- do landed_now.append((node.identifier, path)) -%}
+            {%- endfor -%}
         {%- endfor -%}
+        {%- do record_landed_files(landed_now) -%}
     {%- endif -%}
     select 1
 {% endmacro %}
 
 
-{#- Land one raw table: append the rows of new delivery files, or re-land every file.
+{#- Table raw._landed_files (table_name, source_file): the files the last landing read, whole tables when
+    it re-landed them. A base_ model of an append-only fact adds rows of these files only, or starts over
+    from all of them, so its other rows are those it had before this landing. The primary-key test
+    (tests/generic/primary_key.sql, argument landed_from) uses that to check only the new rows' keys when
+    the pipeline says the rows from before were tested. -#}
+{% macro record_landed_files(landed_now) %}
+    {%- set rows -%}
+        {%- for table_name, path in landed_now -%}
+            select '{{ table_name }}' as table_name, '{{ path }}' as source_file
+            {% if not loop.last %}union all {% endif %}
+        {%- else -%}
+            select cast(null as string) as table_name, cast(null as string) as source_file where false
+        {%- endfor -%}
+    {%- endset -%}
+    {%- do customer360.create_scratch_table('raw._landed_files', rows) -%}
+{% endmacro %}
+
+
+{#- Land one raw table: append the rows of new delivery files, or re-land every file. Returns the files
+    it read (none when the table stayed as it was).
 
     A table delivered as a folder of files (<source>/<table>/*.parquet, one file per export, named so
     that they sort in delivery order) is appended to: only files not landed yet are read. Everything is
@@ -60,7 +83,7 @@
     {%- set stamp = raw_file_stamp(delivery.files[0]) if delivery.files and not delivery.folder else none -%}
     {%- if stamp and landed and not flags.FULL_REFRESH and landed.files == delivery.files
         and landed.stamp == stamp and landed.erasure_rows == erasure_rows -%}
-        {{ return(none) }}
+        {{ return([]) }}
     {%- endif -%}
     {%- set new_files = delivery.files | reject('in', landed.files) | list if landed else delivery.files -%}
     {%- set appendable = delivery.folder and landed and not flags.FULL_REFRESH
@@ -79,12 +102,14 @@
         {%- if new_files -%}
             {%- do run_query('insert into ' ~ relation ~ ' select * from (' ~ raw_rows_sql(node, new_files, suppressions, landed.generation) ~ ') as delivered') -%}
         {%- endif -%}
+        {{ return(new_files) }}
     {%- else -%}
         {%- if not delivery.files -%}
             {{ log('WARNING: raw file ' ~ raw_dir ~ '/' ~ node.source_name ~ '/' ~ node.name ~ '.parquet|.csv is absent; ' ~ node.source_name ~ '.' ~ node.name ~ ' is treated as empty', info=True) }}
         {%- endif -%}
         {%- set generation = invocation_id ~ ':' ~ (stamp ~ ':' if stamp else '') ~ erasure_rows -%}
         {%- do run_query(create_raw_table_as(relation) ~ '\n' ~ raw_rows_sql(node, delivery.files, suppressions, generation)) -%}
+        {{ return(delivery.files) }}
     {%- endif -%}
 {% endmacro %}
 

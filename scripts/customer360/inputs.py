@@ -50,11 +50,19 @@ def _is_input(relative: str) -> bool:
 
 
 def input_fingerprint(settings: Settings, dbt_vars: dict | None, project_dir: Path = PROJECT_DIR) -> str:
-    """SHA-256 over the raw files' listing, the project's code, the vars and the CUSTOMER360_* environment."""
+    """'<raw>-<code>': SHA-256 over the raw files' listing, then code_fingerprint. Two parts, because a run
+    on new deliveries with the published run's code may trust what that code tested (same_code)."""
     digest = hashlib.sha256()
     for path in _files(settings.raw_dir):
         stat = path.stat()
         digest.update(f"raw {path.relative_to(settings.raw_dir)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return f"{digest.hexdigest()}-{code_fingerprint(settings, dbt_vars, project_dir)}"
+
+
+def code_fingerprint(settings: Settings, dbt_vars: dict | None, project_dir: Path = PROJECT_DIR) -> str:
+    """SHA-256 over the project's code, the vars and the CUSTOMER360_* environment: all a build reads
+    except the raw files."""
+    digest = hashlib.sha256()
     for entry in PROJECT_INPUTS:
         for path in _files(project_dir / entry):
             relative = str(path.relative_to(project_dir))
@@ -65,6 +73,12 @@ def input_fingerprint(settings: Settings, dbt_vars: dict | None, project_dir: Pa
     environment = {k: v for k, v in os.environ.items() if k.startswith("CUSTOMER360_") and k not in carried}
     digest.update(f"environment {json.dumps(environment, sort_keys=True)}\n".encode())
     return digest.hexdigest()
+
+
+def same_code(published: str | None, current: str) -> bool:
+    """True when input fingerprints `published` and `current` share their code part (code, vars, settings):
+    the rows the published run tested are then the rows this code makes from the same stored inputs."""
+    return published is not None and published.partition("-")[2] == current.partition("-")[2] != ""
 
 
 def record_fingerprint(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:

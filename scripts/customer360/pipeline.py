@@ -27,7 +27,7 @@ from typing import TypeVar
 import duckdb
 
 from .bi_file import bi_path, write_bi_copy
-from .inputs import forget_fingerprint, input_fingerprint, published_fingerprint, record_fingerprint
+from .inputs import forget_fingerprint, input_fingerprint, published_fingerprint, record_fingerprint, same_code
 from .quality import QualityReport, check_warehouse, format_failures
 from .settings import Settings
 
@@ -157,6 +157,12 @@ REUSE_LANDING = {"CUSTOMER360_LAND_RAW_FILES": "false"}
 # Environment of the pass after one that left the erasure list as the published run had it: the histories
 # were purged against that list then, so their purge (macro purge_erased) is skipped.
 REST_PASS_ENVIRONMENT = REUSE_LANDING | {"CUSTOMER360_ERASURE_LIST_UNCHANGED": "true"}
+# Environment of every pass on a work copy of a warehouse published by the same code, vars and settings: its
+# rows passed their tests before it was published, and the views over them give the same rows, so the
+# primary-key tests of the append-only facts check only the keys of newly landed rows
+# (tests/generic/primary_key.sql). Only the pipeline knows that: a warehouse built by hand may hold rows
+# of a build whose tests failed.
+EARLIER_ROWS_TESTED = {"CUSTOMER360_EARLIER_ROWS_TESTED": "true"}
 
 
 def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[str, str]], bool]) -> bool:
@@ -299,13 +305,14 @@ def run_pipeline(
     warm_up_great_expectations()
     work = work_copy_path(published)
     phases = PhaseClock()
+    run_environment = EARLIER_ROWS_TESTED if same_code(published_fingerprint(published), fingerprint) else {}
     phases.timed("work copy", lambda: prepare_work_copy(published, work))()
     work_settings = replace(settings, warehouse=work)
     refresh = ["--full-refresh"] if full_refresh else []
 
     def build(phase: str, arguments: list[str], environ: dict[str, str]) -> bool:
         command = [*refresh, *PRODUCTION_EXCLUDES, *arguments, *dbt_vars_args(dbt_vars)]
-        return phases.timed(phase, lambda: dbt(work_settings, "build", command, environ))()
+        return phases.timed(phase, lambda: dbt(work_settings, "build", command, run_environment | environ))()
 
     built = build_with_erasure(work, build)
     if not built:

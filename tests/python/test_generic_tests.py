@@ -85,3 +85,42 @@ def test_reconciliation_names_a_lost_row_that_a_doubled_row_hides_from_the_count
         (lost, "in the raw file but neither staged nor quarantined"),
         (doubled, "staged or quarantined 2 times"),
     ]
+
+
+def primary_key_failures(built: BuiltWarehouse, warehouse: Path, earlier_rows_tested: bool) -> int | None:
+    """Rows the web events' primary-key test returns on `warehouse` (None when it passes), run with or
+    without the pipeline's word that the rows from before the last landing were tested."""
+    environ = {"CUSTOMER360_EARLIER_ROWS_TESTED": "true"} if earlier_rows_tested else {}
+    selected = ["--select", "test_name:primary_key,stg_web__events"]
+    dbt_build(built.raw_dir, warehouse, *selected, command="test", environ=environ)
+    results = json.loads((warehouse.parent / "target" / "run_results.json").read_text(encoding="utf-8"))
+    (result,) = [r for r in results["results"] if r["unique_id"].startswith("test.customer360.primary_key_stg_web")]
+    return result["failures"] if result["status"] == "fail" else None
+
+
+def test_a_landed_only_primary_key_test_checks_new_keys_against_every_row(
+    built: BuiltWarehouse, tmp_path: Path
+) -> None:
+    """With the pipeline's word (tests/generic/primary_key.sql, landed_from), the test checks the keys of
+    the rows of the files the last landing read, against all rows: a new row that repeats an earlier row's
+    key fails it, and a repeat among earlier rows alone is left to the run that published them."""
+    warehouse = tmp_path / "warehouse" / "customer360.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy2(built.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    (landed,) = con.execute("select source_file from raw._landed_files where table_name = 'web__events'").fetchone()
+    # An earlier delivery's row with the key of a row of the landed file.
+    con.execute(
+        "insert into staging.base_web__events select * replace ('earlier-delivery.parquet' as _source_file) "
+        f"from staging.base_web__events where quarantine_reason is null and _source_file = '{landed}' limit 1"
+    )
+    con.close()
+    assert primary_key_failures(built, warehouse, earlier_rows_tested=True) == 1
+    assert primary_key_failures(built, warehouse, earlier_rows_tested=False) == 1
+
+    # Nothing landed this time: the repeat is between rows from before, which the restricted test trusts.
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from raw._landed_files where table_name = 'web__events'")
+    con.close()
+    assert primary_key_failures(built, warehouse, earlier_rows_tested=True) is None
+    assert primary_key_failures(built, warehouse, earlier_rows_tested=False) == 1

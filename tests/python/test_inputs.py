@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from customer360.inputs import input_fingerprint
+from customer360.inputs import input_fingerprint, same_code
 from customer360.settings import Settings
 
 
@@ -39,7 +39,7 @@ def fingerprint(settings: Settings, code: Path, dbt_vars: dict | None = None) ->
 def test_equal_inputs_give_an_equal_fingerprint(project: tuple[Settings, Path]) -> None:
     settings, code = project
     assert fingerprint(settings, code) == fingerprint(settings, code)
-    assert len(fingerprint(settings, code)) == 64
+    assert len(fingerprint(settings, code)) == 64 + 1 + 64
 
 
 def test_a_new_or_rewritten_raw_file_changes_it(project: tuple[Settings, Path]) -> None:
@@ -52,6 +52,7 @@ def test_a_new_or_rewritten_raw_file_changes_it(project: tuple[Settings, Path]) 
     os.utime(contacts, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # same bytes, exported again
     re_exported = fingerprint(settings, code)
     assert len({before, with_delivery, re_exported}) == 3
+    assert same_code(before, with_delivery) and same_code(before, re_exported)  # new data, the same code
 
 
 def test_code_counts_by_content_and_pytest_does_not_count(project: tuple[Settings, Path]) -> None:
@@ -66,6 +67,7 @@ def test_code_counts_by_content_and_pytest_does_not_count(project: tuple[Setting
     changed_model = fingerprint(settings, code)
     (code / "dbt_project.yml").write_text("vars: {a: 2}\n")
     assert len({before, changed_model, fingerprint(settings, code)}) == 3
+    assert not same_code(before, changed_model) and not same_code(None, before)
 
 
 def test_vars_and_settings_count_but_the_warehouse_path_does_not(
@@ -74,6 +76,7 @@ def test_vars_and_settings_count_but_the_warehouse_path_does_not(
     settings, code = project
     before = fingerprint(settings, code)
     assert fingerprint(settings, code, {"as_of_date": "2025-06-30"}) != before
+    assert not same_code(before, fingerprint(settings, code, {"as_of_date": "2025-06-30"}))
     monkeypatch.setenv("CUSTOMER360_DUCKDB_PATH", "/elsewhere/copy.duckdb")
     assert fingerprint(settings, code) == before
     monkeypatch.setenv("CUSTOMER360_PII_SALT", "a secret salt")
