@@ -25,11 +25,12 @@ from .benchmark import StageResult, format_table, machine_description, run_measu
 from .pipeline import REUSE_LANDING
 from .settings import PROJECT_DIR, Settings
 
-# step -> (models it runs, the relation whose rows the step reports)
+# step -> (models it runs, the relation whose rows the step reports); together, every identity model
+# (tests/python/test_identity.py checks it: a model left out fails the step that reads it)
 IDENTITY_STEPS = {
     "identifiers": (
-        "int_identity_records_unioned int_identity_identifiers_unioned int_identity_identifiers_screened "
-        "int_identity_identifier_audit int_identity_records_screened",
+        "int_identity_cookie_activity int_identity_records_unioned int_identity_identifiers_unioned "
+        "int_identity_identifiers_screened int_identity_identifier_audit int_identity_records_screened",
         "int_identity_identifiers_screened",
     ),
     "fuzzy matching": ("int_identity_match_records int_identity_fuzzy_pairs", "int_identity_fuzzy_pairs"),

@@ -10,11 +10,12 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from customer360.benchmark_identity import dense_positions
+from customer360.benchmark_identity import IDENTITY_STEPS, dense_positions
 from customer360.evaluate import IdentityMetrics, generator_truth, identity_metrics, warehouse_assignment
 from customer360.identity import warehouse_person_records
 from customer360.identity_evaluation import baseline
 from customer360.match import COMMON_FULL_NAME_RECORDS, uncommon_full_names
+from customer360.settings import PROJECT_DIR
 
 from .conftest import BuiltWarehouse
 
@@ -212,3 +213,11 @@ def test_every_person_has_one_golden_record_with_a_source_for_each_value(built: 
     ).fetchall()[0]
     assert golden == persons
     assert unsourced == 0
+
+
+def test_the_identity_benchmark_runs_every_identity_model() -> None:
+    """benchmark-identity builds the identity models step by step after staging; a model missing from its
+    steps leaves a later model without its input table (int_identity_cookie_activity once did)."""
+    stepped = {model for models, _ in IDENTITY_STEPS.values() for model in models.split()}
+    on_disk = {path.stem for path in (PROJECT_DIR / "models" / "intermediate" / "identity").glob("int_*.*")}
+    assert stepped == on_disk
