@@ -46,9 +46,9 @@
 
 {#- Table raw._landed_files (table_name, source_file): the files the last landing read, whole tables when
     it re-landed them. A base_ model of an append-only fact adds rows of these files only, or starts over
-    from all of them, so its other rows are those it had before this landing. The primary-key test
-    (tests/generic/primary_key.sql, argument landed_from) uses that to check only the new rows' keys when
-    the pipeline says the rows from before were tested. -#}
+    from all of them, so its other rows are those it had before this landing. Its primary-key and
+    reconciliation tests (argument landed_from, macros/testing/landed_now.sql) use that to check only the
+    new rows when the pipeline says the rows from before were tested. -#}
 {% macro record_landed_files(landed_now) %}
     {%- set rows -%}
         {%- for table_name, path in landed_now -%}
