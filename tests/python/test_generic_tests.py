@@ -87,72 +87,57 @@ def test_reconciliation_names_a_lost_row_that_a_doubled_row_hides_from_the_count
     ]
 
 
+LANDED_ONLY_TESTS = ("primary_key", "reconciles_with_raw")
+
+
 def web_events_test_failures(
-    built: BuiltWarehouse, warehouse: Path, test_name: str, earlier_rows_tested: bool
-) -> int | None:
-    """Rows the web events' test `test_name` returns on `warehouse` (None when it passes), run with or
-    without the pipeline's word that the rows from before the last landing were tested."""
+    built: BuiltWarehouse, warehouse: Path, earlier_rows_tested: bool
+) -> dict[str, int | None]:
+    """Rows each of the web events' LANDED_ONLY_TESTS returns on `warehouse` (None when it passes), run in one
+    `dbt test` with or without the pipeline's word that the rows from before the last landing were tested."""
     environ = {"CUSTOMER360_EARLIER_ROWS_TESTED": "true"} if earlier_rows_tested else {}
-    dbt_build(
-        built.raw_dir, warehouse, "--select", f"test_name:{test_name},stg_web__events", command="test", environ=environ
-    )
+    selected = [f"test_name:{name},stg_web__events" for name in LANDED_ONLY_TESTS]
+    dbt_build(built.raw_dir, warehouse, "--select", *selected, command="test", environ=environ)
     results = json.loads((warehouse.parent / "target" / "run_results.json").read_text(encoding="utf-8"))
-    (result,) = [r for r in results["results"] if r["unique_id"].startswith(f"test.customer360.{test_name}_stg_web")]
-    return result["failures"] if result["status"] == "fail" else None
+    failures = {}
+    for name in LANDED_ONLY_TESTS:
+        (result,) = [r for r in results["results"] if r["unique_id"].startswith(f"test.customer360.{name}_stg_web")]
+        failures[name] = result["failures"] if result["status"] == "fail" else None
+    return failures
 
 
-def tampered_copy(built: BuiltWarehouse, tmp_path: Path, tampering: str) -> tuple[Path, str]:
-    """A copy of the built warehouse with `tampering` (formatted with the landed web events file as
-    {landed}) applied to it, and that file."""
+def test_landed_only_tests_check_the_rows_of_the_files_the_landing_read(built: BuiltWarehouse, tmp_path: Path) -> None:
+    """With the pipeline's word (macros/testing/landed_now.sql), the primary-key test checks the keys of the
+    rows of the files the last landing read against all rows, and the reconciliation balances those files.
+    Tampered: a row of an earlier delivery repeats the key of a row of the landed file (a new row repeating
+    an earlier key), and a staged row of the landed file is lost. Once the landing is forgotten, both
+    problems sit among earlier rows alone: the restricted tests leave them to the run that published them,
+    and only the full tests see them (the repeated key; the lost row and the row from a file never landed)."""
     warehouse = tmp_path / "warehouse" / "customer360.duckdb"
     warehouse.parent.mkdir()
     shutil.copy2(built.warehouse, warehouse)
     con = duckdb.connect(str(warehouse))
     (landed,) = con.execute("select source_file from raw._landed_files where table_name = 'web__events'").fetchone()
-    con.execute(tampering.format(landed=landed))
-    con.close()
-    return warehouse, landed
-
-
-def forget_the_landing(warehouse: Path) -> None:
-    """As if the last landing had read no web events file."""
-    con = duckdb.connect(str(warehouse))
-    con.execute("delete from raw._landed_files where table_name = 'web__events'")
-    con.close()
-
-
-def test_a_landed_only_primary_key_test_checks_new_keys_against_every_row(
-    built: BuiltWarehouse, tmp_path: Path
-) -> None:
-    """With the pipeline's word (macros/testing/landed_now.sql), the test checks the keys of the rows of the
-    files the last landing read, against all rows: a new row that repeats an earlier row's key fails it,
-    and a repeat among earlier rows alone is left to the run that published them."""
-    # An earlier delivery's row with the key of a row of the landed file.
-    warehouse, _ = tampered_copy(
-        built,
-        tmp_path,
+    usable = f"from staging.base_web__events where quarantine_reason is null and _source_file = '{landed}'"
+    con.execute(
         "insert into staging.base_web__events select * replace ('earlier-delivery.parquet' as _source_file) "
-        "from staging.base_web__events where quarantine_reason is null and _source_file = '{landed}' limit 1",
+        f"{usable} and _source_row = (select max(_source_row) {usable})"
     )
-    assert web_events_test_failures(built, warehouse, "primary_key", earlier_rows_tested=True) == 1
-    assert web_events_test_failures(built, warehouse, "primary_key", earlier_rows_tested=False) == 1
-    forget_the_landing(warehouse)
-    assert web_events_test_failures(built, warehouse, "primary_key", earlier_rows_tested=True) is None
-    assert web_events_test_failures(built, warehouse, "primary_key", earlier_rows_tested=False) == 1
+    con.execute(f"delete {usable} and _source_row = (select min(_source_row) {usable})")
+    con.close()
 
-
-def test_a_landed_only_reconciliation_balances_the_files_the_landing_read(
-    built: BuiltWarehouse, tmp_path: Path
-) -> None:
-    """A staged row of the landed file lost: the reconciliation of the landed files names it; with nothing
-    landed, only the full reconciliation does."""
-    warehouse, _ = tampered_copy(
-        built,
-        tmp_path,
-        "delete from staging.base_web__events where _source_file = '{landed}' and _source_row = "
-        "(select min(_source_row) from staging.base_web__events where quarantine_reason is null)",
-    )
-    assert web_events_test_failures(built, warehouse, "reconciles_with_raw", earlier_rows_tested=True) == 1
-    forget_the_landing(warehouse)
-    assert web_events_test_failures(built, warehouse, "reconciles_with_raw", earlier_rows_tested=True) is None
-    assert web_events_test_failures(built, warehouse, "reconciles_with_raw", earlier_rows_tested=False) == 1
+    assert web_events_test_failures(built, warehouse, earlier_rows_tested=True) == {
+        "primary_key": 1,
+        "reconciles_with_raw": 1,
+    }
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from raw._landed_files where table_name = 'web__events'")  # as if it had read no file
+    con.close()
+    assert web_events_test_failures(built, warehouse, earlier_rows_tested=True) == {
+        "primary_key": None,
+        "reconciles_with_raw": None,
+    }
+    assert web_events_test_failures(built, warehouse, earlier_rows_tested=False) == {
+        "primary_key": 1,
+        "reconciles_with_raw": 2,
+    }
