@@ -37,14 +37,14 @@ demo-data: setup
 run: demo-data
 	$(BIN)/customer360 run
 
-# The whole suite: pytest (unit + integration on generated data) on two workers, sqlfluff, ruff.
+# The whole suite: pytest (unit + integration on generated data) on three workers, sqlfluff, ruff.
 # Tests are grouped per worker by the fixtures they share (tests/python/conftest.py: MODULE_GROUPS).
 # Lint runs beside them (its output follows theirs); sqlfluff's dbt templater gets a target folder of its
 # own, since some tests write the project's target/. Fails when either fails.
 LINT_LOG := $(VENV)/lint.log
 test: setup browser java
 	@DBT_TARGET_PATH="$(CURDIR)/$(VENV)/lint-target" $(MAKE) --no-print-directory lint > $(LINT_LOG) 2>&1 & linting=$$!; \
-	$(BIN)/pytest -n 2 --no-loadscope-reorder; tested=$$?; \
+	$(BIN)/pytest -n 3 --no-loadscope-reorder; tested=$$?; \
 	wait $$linting; linted=$$?; \
 	echo "--- make lint"; cat $(LINT_LOG); \
 	[ $$tested -eq 0 ] && [ $$linted -eq 0 ]
