@@ -243,6 +243,7 @@ def validate(con: duckdb.DuckDBPyConnection, suites: list[Suite], gx_root: Path)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("customer360_warehouse")
     outcomes: list[ExpectationOutcome] = []
+    frames: dict[str, pd.DataFrame] = {}  # by query: a dataset two suites check is read once (1.2 s at 1M)
     for suite in suites:
         expectations = suite.expectations()
         if suite.dataset.distinct and any(getattr(e, "mostly", None) != 1 for e in expectations):
@@ -250,7 +251,10 @@ def validate(con: duckdb.DuckDBPyConnection, suites: list[Suite], gx_root: Path)
                 f"suite {suite.name}: {suite.dataset.name} is read distinct, so only row-wise "
                 "expectations without `mostly` hold on it"
             )
-        frame = con.sql(suite.dataset.query()).df()
+        query = suite.dataset.query()
+        if query not in frames:
+            frames[query] = con.sql(query).df()
+        frame = frames[query]
         asset = source.add_dataframe_asset(f"{suite.name}__{suite.dataset.name}")
         batch = asset.add_batch_definition_whole_dataframe("whole")
         expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite.name))
