@@ -18,17 +18,15 @@
     hash({% for column in columns %}{{ customer360.fingerprint_input(column) }}{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}
 
-{#- A value as hash() should see it: itself when hash() mixes its type fully (fixed-width numbers and times),
-    else the md5 digest of its text. typeof() is constant per column, so DuckDB folds the case when it binds
-    the query: a timestamp is not cast to text (0.85 s instead of 1.4 s for three columns of 6.6M rows).
-    customer360.row_hash applies the same rule in Python. -#}
+{#- A value as hash() should see it: itself when hash() mixes its type fully (var fingerprint_hashed_as_is,
+    which customer360.row_hash reads too), else the md5 digest of its text. typeof() is constant per column,
+    so DuckDB folds the case when it binds the query: a timestamp is not cast to text (0.85 s instead of 1.4 s
+    for three columns of 6.6M rows). -#}
 {% macro fingerprint_input(column) -%}
     case
-        when typeof({{ column }}) in (
-            'BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER',
-            'UBIGINT', 'UHUGEINT', 'FLOAT', 'DOUBLE', 'DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS',
-            'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'INTERVAL', 'UUID'
-        ) or typeof({{ column }}) like 'DECIMAL(%' then cast(hash({{ column }}) as uhugeint)
+        when regexp_replace(typeof({{ column }}), '\(.*\)$', '') in (
+            {%- for kind in var('fingerprint_hashed_as_is') %}'{{ kind }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+        ) then cast(hash({{ column }}) as uhugeint)
         else md5_number(cast({{ column }} as string))
     end
 {%- endmacro %}

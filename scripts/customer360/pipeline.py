@@ -159,8 +159,8 @@ REUSE_LANDING = {"CUSTOMER360_LAND_RAW_FILES": "false"}
 REST_PASS_ENVIRONMENT = REUSE_LANDING | {"CUSTOMER360_ERASURE_LIST_UNCHANGED": "true"}
 # Environment of every pass on a work copy of a warehouse published by the same code, vars and settings: its
 # rows passed their tests before it was published, and the views over them give the same rows, so the
-# primary-key tests of the append-only facts check only the keys of newly landed rows
-# (tests/generic/primary_key.sql). Only the pipeline knows that: a warehouse built by hand may hold rows
+# primary-key and raw-reconciliation tests of the append-only facts check only newly landed rows
+# (macros/testing/landed_now.sql). Only the pipeline knows that: a warehouse built by hand may hold rows
 # of a build whose tests failed.
 EARLIER_ROWS_TESTED = {"CUSTOMER360_EARLIER_ROWS_TESTED": "true"}
 

@@ -11,34 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# DuckDB type names whose values hash() mixes fully (fixed-width numbers and times).
-WELL_HASHED_TYPES = frozenset(
-    {
-        "BOOLEAN",
-        "TINYINT",
-        "SMALLINT",
-        "INTEGER",
-        "BIGINT",
-        "HUGEINT",
-        "UTINYINT",
-        "USMALLINT",
-        "UINTEGER",
-        "UBIGINT",
-        "UHUGEINT",
-        "FLOAT",
-        "DOUBLE",
-        "DECIMAL",
-        "DATE",
-        "TIME",
-        "TIMESTAMP",
-        "TIMESTAMP_S",
-        "TIMESTAMP_MS",
-        "TIMESTAMP_NS",
-        "TIMESTAMP WITH TIME ZONE",
-        "INTERVAL",
-        "UUID",
-    }
-)
+from .settings import dbt_var
+
+# DuckDB type names whose values hash() mixes fully (fixed-width numbers and times); macro
+# fingerprint_input reads the same var.
+WELL_HASHED_TYPES = frozenset(str(kind) for kind in dbt_var("fingerprint_hashed_as_is"))
 
 
 def value_hash_input(name: str, kind: str) -> str:
