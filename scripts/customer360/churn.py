@@ -90,6 +90,11 @@ def snapshot_features(
     return features
 
 
+def churn_classifier() -> Pipeline:
+    """The supervised model's classifier before calibration: standardised features, logistic regression."""
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+
+
 def label_horizon(days: pd.DataFrame, as_of: pd.Timestamp, horizon_weeks: float) -> float:
     """The prediction horizon if the history before ``as_of`` spans twice it, else half the history."""
     history_weeks = (as_of.normalize() - days["day"].min()).days / 7
@@ -132,8 +137,7 @@ def fit_churn_model(
     features, churned = training_snapshots(days, as_of, label_weeks)
     if min(churned.sum(), (~churned).sum()) < MIN_SNAPSHOT_CUSTOMERS:
         return None
-    base = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    classifier = CalibratedClassifierCV(base, method="sigmoid", cv=5).fit(features, churned)
+    classifier = CalibratedClassifierCV(churn_classifier(), method="sigmoid", cv=5).fit(features, churned)
     return ChurnModel(
         classifier, tuple(features.columns), horizon_weeks, label_weeks, len(features), float(churned.mean())
     )

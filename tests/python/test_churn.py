@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer360.churn import fit_churn_model, predict_churn
+from customer360.churn import churn_classifier, fit_churn_model, predict_churn
 from customer360.clv import BgNbd, probability_no_purchase, rfm_summary
-from customer360.clv_evaluation import evaluate, roc_auc
+from customer360.clv_evaluation import evaluate, hindsight_churn_auc, roc_auc
 from customer360.generator.config import PurchaseProcess
 from customer360.generator.purchases import draw_latent_parameters, simulate_purchases
 
@@ -44,6 +44,24 @@ def test_supervised_churn_ranks_cdnow_holdout_churners_better_than_bgnbd(cdnow_m
     assert supervised > roc_auc(churned, p["days_since_last_purchase"])
     # 39 weeks of history cannot label 39-week churn before the calibration end: labels are shortened
     assert result.churn_label_weeks == pytest.approx(39 / 2, abs=0.3)
+    # The hindsight reference, fitted to this very holdout's churn (measured 0.772), bounds the forecast:
+    # what the calibration history cannot separate, no forecast from it will.
+    assert result.hindsight_churn_auc is not None
+    assert supervised <= result.hindsight_churn_auc + 0.005
+
+
+def test_the_hindsight_reference_scores_each_customer_with_a_model_that_did_not_see_them() -> None:
+    """On noise, a model fitted to the labels it scores looks informative (many features, few rows); the
+    cross-fitted reference must not. On labels that follow a feature, it must find that feature."""
+    rng = np.random.default_rng(3)
+    features = pd.DataFrame(rng.normal(size=(300, 60)))
+    noise = rng.random(300) < 0.5
+    in_sample = churn_classifier().fit(features, noise).predict_proba(features)[:, 1]
+    assert roc_auc(noise, in_sample) > 0.7  # what memorising looks like here (0.71-0.78 over seeds 0-3)
+    assert hindsight_churn_auc(features, noise) < 0.6  # 0.40-0.54 over seeds 0-3
+    signal = features[0] + rng.normal(scale=0.5, size=300) > 0
+    assert hindsight_churn_auc(features, signal) > 0.8  # 0.85-0.88 over seeds 0-3
+    assert hindsight_churn_auc(features, np.arange(300) < 30) is None  # too few churners to cross-fit
 
 
 def test_purchases_after_the_as_of_date_change_nothing(cdnow_master: pd.DataFrame) -> None:
