@@ -153,20 +153,11 @@ if run_dbt(["run", "--target-path", sys.argv[2]], Path(sys.argv[3])) != 0:
     sys.exit("dbt-spark run (the erasure pass) failed")
 print(json.dumps(query(sys.argv[1])[0], default=str))
 """
-# On 400 people the JVM's compilers and whole-stage code generation cost more than they save: half of the
-# Spark build's CPU went to the C1/C2 compiler threads. C1 alone, no whole-stage code generation and the
-# serial collector took the build's CPU from about 550 to 440 s, which the rest of the suite gets; the
-# build's own wall time grew about 10%, and it runs beside the other tests. The profile keeps Spark's
-# defaults for real data.
-TINY_SPARK = {
-    "CUSTOMER360_SPARK_CODEGEN": "false",
-    "CUSTOMER360_SPARK_JAVA_OPTIONS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-}
 
 
 class SparkBuild:
-    """400 generated people built on Spark (`customer360 dbt-spark`, each command in its own process and JVM):
-    pass 1 builds with the data tests, pass 2 is the erasure pass.
+    """400 generated people built on Spark: pass 1 (`customer360 dbt-spark build`, with the data tests) in one
+    process and JVM, then pass 2 (the erasure pass, `run`) and the totals query in another.
 
     The build runs in a background thread of the process that starts the session (pytest's only process,
     or xdist's controller, which runs no test), from the session's first moment, so that it overlaps every
@@ -195,7 +186,7 @@ class SparkBuild:
 
     def _environ(self) -> dict[str, str]:
         settings = Settings(PROJECT_DIR, self.raw_dir, self.root / "truth", self.root / "unused.duckdb")
-        return os.environ | settings.environ() | {"CUSTOMER360_SPARK_DIR": str(self.spark_dir)} | TINY_SPARK
+        return os.environ | settings.environ() | {"CUSTOMER360_SPARK_DIR": str(self.spark_dir)}
 
     def _run(self, *command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -239,9 +230,21 @@ def spark_root(config: pytest.Config) -> Path:
     return (basetemp.parent if hasattr(config, "workerinput") else basetemp) / "spark-build"
 
 
+# How much lower an xdist worker (and every dbt it starts) runs than the Spark build. The Spark build is the
+# suite's longest chain: alone it takes about 5 minutes of one JVM, and beside three workers on two cores it
+# ended last, with the cores partly idle while the Spark test waited for it (1-3 minutes, 2026-12-05). At
+# nice 4 a worker weighs about 40% of the Spark build in the kernel's scheduler, so the build gets nearly the
+# core it asks for, and the workers fill the rest of the machine and the time after it.
+WORKER_NICENESS = 4
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start the Spark build with the session, in the starting process only, when Spark tests are on."""
-    if os.environ.get("CUSTOMER360_SPARK_TESTS") == "1" and not hasattr(session.config, "workerinput"):
+    """Start the Spark build with the session, in the starting process only, when Spark tests are on; in an
+    xdist worker, yield to it (WORKER_NICENESS)."""
+    if hasattr(session.config, "workerinput"):
+        if os.environ.get("CUSTOMER360_SPARK_TESTS") == "1":
+            os.nice(WORKER_NICENESS)
+    elif os.environ.get("CUSTOMER360_SPARK_TESTS") == "1":
         root = spark_root(session.config)
         root.mkdir()
         SparkBuild(root).start()
