@@ -17,7 +17,7 @@ import pytest
 from xdist.scheduler import LoadScopeScheduling
 
 from customer360.generator import GeneratorConfig, generate
-from customer360.pipeline import build_with_erasure, dbt_command, dbt_vars_args, run_pipeline
+from customer360.pipeline import ERASURE_LIST, build_with_erasure, dbt_command, dbt_vars_args, run_pipeline
 from customer360.settings import PROJECT_DIR, Settings
 
 # An xdist worker's __main__ (execnet runs it from a string) has no __file__, which pyspark's Connect
@@ -149,15 +149,18 @@ SPARK_ERASURE_PASS_AND_TOTALS = """
 import json, sys
 from pathlib import Path
 from customer360.spark import query, run_dbt
-if run_dbt(["run", "--target-path", sys.argv[2]], Path(sys.argv[3])) != 0:
-    sys.exit("dbt-spark run (the erasure pass) failed")
+if run_dbt(["build", "--target-path", sys.argv[2]], Path(sys.argv[3])) != 0:
+    sys.exit("dbt-spark build (the erasure pass) failed")
 print(json.dumps(query(sys.argv[1])[0], default=str))
 """
 
 
 class SparkBuild:
-    """400 generated people built on Spark: pass 1 (`customer360 dbt-spark build`, with the data tests) in one
-    process and JVM, then pass 2 (the erasure pass, `run`) and the totals query in another.
+    """400 generated people built on Spark in two passes split at the erasure list, as `customer360 run`
+    splits them (pipeline.build_with_erasure): pass 1 (`customer360 dbt-spark build --select
+    +int_privacy_erasure_suppressions`, without tests) builds the seeds and models the list is made of, in one
+    process and JVM; pass 2 (`build`: every model, the data and `code` tests, on the erased data) and the
+    totals query in another.
 
     The build runs in a background thread of the process that starts the session (pytest's only process,
     or xdist's controller, which runs no test), from the session's first moment, so that it overlaps every
@@ -201,11 +204,12 @@ class SparkBuild:
 
     def _build(self) -> None:
         target = str(self.root / "target")
-        # With the `code` tests (macros on literal values, the BI view's tests): the production build skips
-        # them, but they check the spark__ variants of the macros, which no DuckDB build reaches.
-        result = self._run("-m", "customer360.cli", "dbt-spark", "build", "--target-path", target)
+        # Pass 2 runs the `code` tests too (macros on literal values, the BI view's tests): the production
+        # build skips them, but they check the spark__ variants of the macros, which no DuckDB build reaches.
+        pass_one = ["dbt-spark", "build", "--select", f"+{ERASURE_LIST}", *WITHOUT_DBT_TESTS, "--target-path", target]
+        result = self._run("-m", "customer360.cli", *pass_one)
         if result.returncode != 0:
-            self._hand_over(self.failure_file, f"dbt-spark build failed:\n{result.stdout[-5000:]}")
+            self._hand_over(self.failure_file, f"dbt-spark {' '.join(pass_one[1:4])} failed:\n{result.stdout[-5000:]}")
             return
         result = self._run("-c", SPARK_ERASURE_PASS_AND_TOTALS, SPARK_TOTALS_SQL, target, str(self.raw_dir))
         if result.returncode != 0:
@@ -230,21 +234,9 @@ def spark_root(config: pytest.Config) -> Path:
     return (basetemp.parent if hasattr(config, "workerinput") else basetemp) / "spark-build"
 
 
-# How much lower an xdist worker (and every dbt it starts) runs than the Spark build. The Spark build is the
-# suite's longest chain: alone it takes about 5 minutes of one JVM, and beside three workers on two cores it
-# ended last, with the cores partly idle while the Spark test waited for it (1-3 minutes, 2026-12-05). At
-# nice 4 a worker weighs about 40% of the Spark build in the kernel's scheduler, so the build gets nearly the
-# core it asks for, and the workers fill the rest of the machine and the time after it.
-WORKER_NICENESS = 4
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start the Spark build with the session, in the starting process only, when Spark tests are on; in an
-    xdist worker, yield to it (WORKER_NICENESS)."""
-    if hasattr(session.config, "workerinput"):
-        if os.environ.get("CUSTOMER360_SPARK_TESTS") == "1":
-            os.nice(WORKER_NICENESS)
-    elif os.environ.get("CUSTOMER360_SPARK_TESTS") == "1":
+    """Start the Spark build with the session, in the starting process only, when Spark tests are on."""
+    if os.environ.get("CUSTOMER360_SPARK_TESTS") == "1" and not hasattr(session.config, "workerinput"):
         root = spark_root(session.config)
         root.mkdir()
         SparkBuild(root).start()
