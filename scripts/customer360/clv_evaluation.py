@@ -82,10 +82,6 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
-def _rmse(predicted: pd.Series, actual: pd.Series) -> float:
-    return float(np.sqrt(((predicted - actual) ** 2).mean()))
-
-
 def hindsight_churn_auc(features: pd.DataFrame, churned: np.ndarray, seed: int = 0) -> float | None:
     """Churn ROC AUC of the supervised model's logistic regression fitted to the holdout's own churn, on the
     calibration-end features of the supervised churn model (customer360.churn.snapshot_features).
@@ -142,6 +138,10 @@ def evaluate(transactions: pd.DataFrame, calibration_end: pd.Timestamp, holdout_
     features = snapshot_features(seen, calibration_end.normalize(), horizon, purchases).reindex(summary.index)
     hindsight = hindsight_churn_auc(features, actual == 0)
     return ClvEvaluation(purchases, spend, predictions, horizon, label_weeks, hindsight)
+
+
+def _rmse(predicted: pd.Series, actual: pd.Series) -> float:
+    return float(np.sqrt(((predicted - actual) ** 2).mean()))
 
 
 def format_report(result: ClvEvaluation) -> str:
