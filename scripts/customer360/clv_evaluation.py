@@ -84,7 +84,8 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 def hindsight_churn_auc(features: pd.DataFrame, churned: np.ndarray, seed: int = 0) -> float | None:
     """Churn ROC AUC of the supervised model's logistic regression fitted to the holdout's own churn, on the
-    calibration-end features of the supervised churn model (customer360.churn.snapshot_features).
+    supervised model's features at the calibration end (customer360.churn.snapshot_features), with BG/NBD's
+    columns computed for the holdout's horizon rather than the shortened label horizon the forecast must use.
 
     Each customer is scored by a model fitted on the other folds, so the figure measures what the features
     can separate, not what a model can memorise. Logistic regression, as in the supervised model: on CDNOW,
