@@ -123,10 +123,12 @@ def apply_changes(con: duckdb.DuckDBPyConnection, table: str, view: RowWiseView,
 
 
 def _carries(con: duckdb.DuckDBPyConnection, view: RowWiseView, work: str, published: str) -> bool:
-    """True when `view`'s source exists in the published warehouse with the columns it has in the work copy."""
+    """True when `view`'s source exists in the published warehouse with the columns it has in the work copy.
+    The source may be a view itself (the timeline is a view of its incremental table)."""
     found = _one(
         con,
-        "select count(*) from duckdb_tables() where database_name = ? and schema_name || '.' || table_name = ?",
+        "select count(*) from information_schema.tables "
+        "where table_catalog = ? and table_schema || '.' || table_name = ?",
         [published, view.source],
     )
     return bool(found) and _columns(con, f"{published}.{view.source}") == _columns(con, f"{work}.{view.source}")

@@ -18,18 +18,21 @@ import pytest
 from customer360.bi_file import BI_FILE_STAMP, bi_path, write_bi_copy
 from customer360.settings import Settings
 
-TOUCHPOINTS = "marts.fct_customer_touchpoints"
+# The rows of the timeline (the mart, marts.fct_customer_touchpoints, is a view of them).
+TOUCHPOINTS = "intermediate.int_customer_touchpoints"
 DAILY_CHANGES = (
     f"delete from {TOUCHPOINTS} where hash(touchpoint_id) % 20 = 1",
     f"update {TOUCHPOINTS} set person_id = (select min(person_id) from marts.customer_360) "
     "where hash(touchpoint_id) % 20 = 2",
-    f"insert into {TOUCHPOINTS} select 'new:' || touchpoint_id, person_id, channel, touchpoint_type, "
-    f"occurred_at + interval 1 day, amount from {TOUCHPOINTS} where hash(touchpoint_id) % 20 = 3",
+    f"insert into {TOUCHPOINTS} by name select 'new:' || touchpoint_id as touchpoint_id, person_id, channel, "
+    f"touchpoint_type, occurred_at + interval 1 day as occurred_at, amount from {TOUCHPOINTS} "
+    "where hash(touchpoint_id) % 20 = 3",
     f"insert into {TOUCHPOINTS} select * from {TOUCHPOINTS} "
     f"where touchpoint_id = (select min(touchpoint_id) from {TOUCHPOINTS})",
     "update marts.customer_360 set city = 'Elsewhere' where hash(person_id) % 10 = 1",
-    f"insert into {TOUCHPOINTS} select 'matthew.stevens_93@mail.example', person_id, channel, touchpoint_type, "
-    f"occurred_at, amount from {TOUCHPOINTS} where touchpoint_id = (select max(touchpoint_id) from {TOUCHPOINTS})",
+    f"insert into {TOUCHPOINTS} by name select 'matthew.stevens_93@mail.example' as touchpoint_id, person_id, "
+    f"channel, touchpoint_type, occurred_at, amount from {TOUCHPOINTS} "
+    f"where touchpoint_id = (select max(touchpoint_id) from {TOUCHPOINTS})",
 )
 SECOND_DAY = (
     # One copy of the repeated row removed: its count goes from 2 to 1, not to 0.
@@ -43,7 +46,7 @@ SECOND_DAY = (
 OTHER_VIEW = (
     "create or replace view bi.bi_customer_touchpoints as with row_wise as (select md5(touchpoint_id) as "
     "touchpoint_id, md5(person_id) as person_id, channel, touchpoint_type, occurred_at, amount "
-    f"from {TOUCHPOINTS}) select * from row_wise",
+    "from marts.fct_customer_touchpoints) select * from row_wise",
 )
 
 
