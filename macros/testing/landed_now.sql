@@ -21,3 +21,14 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- For the primary-key test of an incremental model that replaces rows by key (delete+insert) and stamps the
+    rows it writes with the run's start (argument written_at, the stamp column): whether it may check only
+    the keys of the rows this run wrote. delete+insert removes every stored row of a key it writes, so a
+    repeated key needs a written row; the rows written before were tested when they were published. The
+    same condition as for the append-only facts (checks_landed_rows_only), and the test runs in the dbt
+    invocation that built the model (`customer360 run` builds and tests each model in one pass). -#}
+{% macro checks_written_rows_only(written_at) %}
+    {{ return(written_at is not none and env_var('CUSTOMER360_EARLIER_ROWS_TESTED', 'false') | lower == 'true') }}
+{% endmacro %}

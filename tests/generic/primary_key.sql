@@ -7,16 +7,25 @@
     (macros/testing/landed_now.sql) only the keys of the rows from the files the last landing read are
     checked, against every row: a repeated key needs a new row, since the rows from before passed this
     test when they were published. At 1M people the web events' test takes 0.5 s instead of 2.6 s.
--#}
-{% test primary_key(model, column_name, landed_from=none) %}
 
-{%- if customer360.checks_landed_rows_only(landed_from) %}
+    written_at (the run-stamp column of an incremental model that replaces rows by key): in a daily run,
+    only the keys of the rows stamped by this run (or later: none can be) are checked, against every row
+    (macro checks_written_rows_only). At 1M people the attributed web events' test took 5.5 s of a daily run.
+-#}
+{% test primary_key(model, column_name, landed_from=none, written_at=none) %}
+
+{%- if customer360.checks_landed_rows_only(landed_from) or customer360.checks_written_rows_only(written_at) %}
     with
 
     new_keys as (
         select {{ column_name }} as key_value
         from {{ model }}
-        where {{ customer360.landed_now('_source_file', landed_from) }}
+        where
+            {% if landed_from is not none -%}
+                {{ customer360.landed_now('_source_file', landed_from) }}
+            {%- else -%}
+                {{ written_at }} >= {{ customer360.run_started_timestamp() }}
+            {%- endif %}
     )
 
     select

@@ -90,20 +90,27 @@ def test_reconciliation_names_a_lost_row_that_a_doubled_row_hides_from_the_count
 LANDED_ONLY_TESTS = ("primary_key", "reconciles_with_raw")
 
 
-def web_events_test_failures(
-    built: BuiltWarehouse, warehouse: Path, earlier_rows_tested: bool
+def failing_tests(
+    built: BuiltWarehouse, warehouse: Path, model: str, names: tuple[str, ...], earlier_rows_tested: bool
 ) -> dict[str, int | None]:
-    """Rows each of the web events' LANDED_ONLY_TESTS returns on `warehouse` (None when it passes), run in one
-    `dbt test` with or without the pipeline's word that the rows from before the last landing were tested."""
+    """Rows each test `names` of `model` returns on `warehouse` (None when it passes), run in one `dbt test`
+    with or without the pipeline's word that the rows from before this run were tested."""
     environ = {"CUSTOMER360_EARLIER_ROWS_TESTED": "true"} if earlier_rows_tested else {}
-    selected = [f"test_name:{name},stg_web__events" for name in LANDED_ONLY_TESTS]
+    selected = [f"test_name:{name},{model}" for name in names]
     dbt_build(built.raw_dir, warehouse, "--select", *selected, command="test", environ=environ)
     results = json.loads((warehouse.parent / "target" / "run_results.json").read_text(encoding="utf-8"))
     failures = {}
-    for name in LANDED_ONLY_TESTS:
-        (result,) = [r for r in results["results"] if r["unique_id"].startswith(f"test.customer360.{name}_stg_web")]
+    for name in names:
+        (result,) = [r for r in results["results"] if r["unique_id"].startswith(f"test.customer360.{name}_{model}")]
         failures[name] = result["failures"] if result["status"] == "fail" else None
     return failures
+
+
+def web_events_test_failures(
+    built: BuiltWarehouse, warehouse: Path, earlier_rows_tested: bool
+) -> dict[str, int | None]:
+    """failing_tests of the staged web events' LANDED_ONLY_TESTS."""
+    return failing_tests(built, warehouse, "stg_web__events", LANDED_ONLY_TESTS, earlier_rows_tested)
 
 
 def test_landed_only_tests_check_the_rows_of_the_files_the_landing_read(built: BuiltWarehouse, tmp_path: Path) -> None:
@@ -141,3 +148,27 @@ def test_landed_only_tests_check_the_rows_of_the_files_the_landing_read(built: B
         "primary_key": 1,
         "reconciles_with_raw": 2,
     }
+
+
+def test_written_only_primary_key_checks_the_rows_this_run_wrote(built: BuiltWarehouse, tmp_path: Path) -> None:
+    """With the pipeline's word, the primary-key test of an incremental model that replaces rows by key
+    (argument written_at) checks the keys of the rows stamped by this run or later against all rows. A
+    repeated key among rows an earlier run wrote is left to the run that published them; stamped as written
+    now, the same repeat fails. Without the word, the test checks every row."""
+    warehouse = tmp_path / "warehouse" / "customer360.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copy2(built.warehouse, warehouse)
+    events = "intermediate.int_identity_web_events_attributed"
+    con = duckdb.connect(str(warehouse))
+    con.execute(
+        f"insert into {events} select * replace (timestamp '2000-01-01' as _attributed_at) from {events} "
+        f"where web_event_id = (select min(web_event_id) from {events})"
+    )
+    con.close()
+    model, names = "int_identity_web_events_attributed", ("primary_key",)
+    assert failing_tests(built, warehouse, model, names, earlier_rows_tested=True) == {"primary_key": None}
+    assert failing_tests(built, warehouse, model, names, earlier_rows_tested=False) == {"primary_key": 1}
+    con = duckdb.connect(str(warehouse))
+    con.execute(f"update {events} set _attributed_at = timestamp '2999-01-01' where _attributed_at < '2001-01-01'")
+    con.close()
+    assert failing_tests(built, warehouse, model, names, earlier_rows_tested=True) == {"primary_key": 1}

@@ -38,8 +38,16 @@ DELIVERIES = ("2025-01-01", "2025-02-01", "2025-03-01")
 PER_RUN_HISTORIES = {"int_identity_crosswalk_history", "int_identity_person_changes"}
 # What the last landing read (raw._landed_files): a full refresh re-lands every file, a daily run its new ones.
 LAST_RUN_STATE = {"_landed_files"}
-# Columns saying which run wrote a row (the landing stamp; the erasure list's run id and time).
-RUN_STAMPS = {"_landing_generation", "run_id", "suppressed_at"}
+# Columns saying which run wrote a row (the landing stamp; the erasure list's run id and time; the start of the run
+# that attributed a web event, or wrote a touchpoint, and the latest of a session's events).
+RUN_STAMPS = {
+    "_landing_generation",
+    "run_id",
+    "suppressed_at",
+    "_attributed_at",
+    "_events_attributed_at",
+    "_written_at",
+}
 
 
 def write_deliveries(raw: Path, table: str) -> dict[str, Path]:
@@ -351,6 +359,7 @@ def test_every_relation_equals_a_full_refresh(builds: Builds) -> None:
 UPGRADED_COLUMNS = {
     "int_identity_identifiers_screened": ["holders_fingerprint"],
     "int_consent_events_resolved": ["_source_file", "_landing_generation"],
+    "int_identity_web_events_attributed": ["_attributed_at"],
 }
 
 
@@ -396,3 +405,38 @@ def test_events_gone_from_staging_leave_the_attributed_events(builds: Builds) ->
     con.close()
     assert staged < staged_before, "the erasure should have removed web events (else this proves nothing)"
     assert (orphans, attributed) == (0, staged)
+
+
+def test_a_session_whose_events_all_went_in_a_restart_leaves_the_timeline(builds: Builds, tmp_path: Path) -> None:
+    """The timeline recomputes the sessions of web events attributed since it last ran. When the attributed
+    events start over (their raw table re-landed without a file), a stored session may have lost every event,
+    and no event written names it: every stored session must be compared then."""
+    warehouse = tmp_path / "customer360.duckdb"
+    shutil.copy(builds.delivered, warehouse)
+    con = duckdb.connect(str(warehouse))
+    sessions = "select count(*) from intermediate.int_customer_touchpoints where touchpoint_type = 'web session'"
+    before = con.sql(sessions).fetchall()[0][0]
+    gone = con.sql(
+        "select min(substr(touchpoint_id, 9)) from intermediate.int_customer_touchpoints "
+        "where touchpoint_type = 'web session'"
+    ).fetchall()[0][0]
+    # What a restart leaves: the session's events gone, every other event written again, later than the timeline.
+    con.execute("delete from intermediate.int_identity_web_events_attributed where web_session_id = ?", [gone])
+    con.execute("update intermediate.int_identity_web_events_attributed set _attributed_at = now()")
+    con.close()
+    result = dbt_build(
+        builds.raw,
+        warehouse,
+        "--select",
+        "int_customer_touchpoints",
+        command="run",
+        environ={"CUSTOMER360_LAND_RAW_FILES": "false"},
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    after = con.sql(sessions).fetchall()[0][0]
+    kept = con.execute(
+        "select count(*) from intermediate.int_customer_touchpoints where touchpoint_id = ?", [f"session:{gone}"]
+    ).fetchall()[0][0]
+    con.close()
+    assert (kept, after) == (0, before - 1)

@@ -12,9 +12,10 @@
     timeline is 16M rows, and a full rebuild spent most of its time writing them although a day changes about
     1%. Email events are 9.3M of them and reach their person through their address alone (the contact
     points), so a run writes the email events of delivery files it has not read and every email event of an
-    address whose person differs from the stored one, in either direction. The other 6.8M touchpoints
-    (purchases, sessions, tickets) are recomputed, which is cheap, and only those that differ from their
-    stored rows are written. A stored touchpoint that is no longer produced, or whose address changed, gets a
+    address whose person differs from the stored one, in either direction. Sessions are recomputed where an
+    event of theirs was written by the attributed web events after the stored sessions were built (their
+    stamps, _attributed_at and _events_attributed_at); purchases and tickets are recomputed, which is cheap.
+    Of these, only the touchpoints that differ from their stored rows are written. A stored touchpoint that is no longer produced, or whose address changed, gets a
     tombstone (a row without person_id) unless it is written again; delete+insert on touchpoint_id removes
     the stored row and the post-hook the tombstone. Email events only change when their raw table is
     re-landed (a grown erasure list, a file gone or out of order); the rows carry the email events' landing
@@ -27,7 +28,9 @@
     pre_hook="{{ restart_if_relanded(ref('base_marketing__email_events')) }}",
     post_hook="{{ delete_tombstones('person_id') }}",
 ) }}
-{%- set timeline_columns = ['touchpoint_id', 'person_id', 'channel', 'touchpoint_type', 'occurred_at', 'amount'] %}
+{%- set recomputed_columns = [
+    'touchpoint_id', 'person_id', 'channel', 'touchpoint_type', 'occurred_at', 'amount', '_events_attributed_at',
+] %}
 
 with
 
@@ -68,32 +71,76 @@ address_persons as (
     where identifier_type = 'email'
 ),
 
-recomputed as (
-    {#- Purchases, sessions and tickets: recomputed in every run. #}
-    select
-        purchase_id as touchpoint_id,
-        person_id,
-        channel,
-        case when channel = 'web' then 'order' else 'store purchase' end as touchpoint_type,
-        purchased_at as occurred_at,
-        amount
-    from purchases
-    where person_id is not null
+{% if is_incremental() %}
+    stored as (
+        select * from {{ this }}
+    ),
 
-    union all
+    sessions_read_until as (
+        select max(_events_attributed_at) as attributed_at
+        from stored
+    ),
 
+    session_scope as (
+        {#- Every stored session is compared when no stored session has a stamp, or when every attributed web
+            event was written after them: the attributed events started over (the raw web events were re-landed),
+            so a stored session may have lost all its events, which no written event would say. #}
+        select
+            attributed_at,
+            coalesce((select min(web_events._attributed_at) from web_events) > attributed_at, true) as all_sessions
+        from sessions_read_until
+    ),
+
+    touched_sessions as (
+        {#- Sessions with an event the attributed web events wrote after the stored sessions were built (new
+            events, re-attributed ones): only they can differ. A full pass over the events' sessions took 1.5 s
+            at 1M people. #}
+        select distinct web_events.web_session_id
+        from web_events
+        cross join session_scope
+        where
+            web_events._attributed_at > session_scope.attributed_at
+            or session_scope.attributed_at is null
+            or session_scope.all_sessions
+    ),
+{% endif %}
+
+sessions as (
     select
         'session:' || web_session_id as touchpoint_id,
         min(person_id) as person_id,
         'web' as channel,
         'web session' as touchpoint_type,
         min(occurred_at) as occurred_at,
-        cast(null as decimal(18, 2)) as amount
+        cast(null as decimal(18, 2)) as amount,
+        max(_attributed_at) as _events_attributed_at
     from web_events
-    where person_id is not null and web_session_id is not null
+    where
+        person_id is not null and web_session_id is not null
+        {% if is_incremental() -%}
+            and web_session_id in (select touched_sessions.web_session_id from touched_sessions)
+        {%- endif %}
     group by web_session_id
     {# The session's person (the least person_id) is anonymous when its events say so. #}
     having not min_by(attribution_method = 'anonymous device', person_id)
+),
+
+recomputed as (
+    {#- Purchases, sessions (in an incremental run, the touched ones) and tickets: recomputed in every run. #}
+    select
+        purchase_id as touchpoint_id,
+        person_id,
+        channel,
+        case when channel = 'web' then 'order' else 'store purchase' end as touchpoint_type,
+        purchased_at as occurred_at,
+        amount,
+        cast(null as timestamp) as _events_attributed_at
+    from purchases
+    where person_id is not null
+
+    union all
+
+    select * from sessions
 
     union all
 
@@ -103,27 +150,30 @@ recomputed as (
         tickets.contact_channel as channel,
         'support ticket' as touchpoint_type,
         tickets.created_at as occurred_at,
-        cast(null as decimal(18, 2)) as amount
+        cast(null as decimal(18, 2)) as amount,
+        cast(null as timestamp) as _events_attributed_at
     from tickets
     inner join assignments on 'support_ticket:' || tickets.ticket_id = assignments.record_key
 ),
 
 {% if is_incremental() %}
-    stored as (
-        select * from {{ this }}
-    ),
-
     stored_recomputed as (
-        select {{ timeline_columns | join(', ') }}
+        select {{ recomputed_columns | join(', ') }}
         from stored
-        where email_canonical is null
+        where
+            email_canonical is null
+            and (
+                touchpoint_type <> 'web session'
+                or (select session_scope.all_sessions from session_scope)
+                or touchpoint_id in (select 'session:' || touched_sessions.web_session_id from touched_sessions)
+            )
     ),
 
     recomputed_changes as materialized (
         {#- One join of the recomputed touchpoints with their stored rows: new, changed and vanished ones. Two
             EXCEPTs computed the sessions twice (at 1M people 3.5 s against 1.8 s). #}
         select
-            {% for column in timeline_columns -%}
+            {% for column in recomputed_columns -%}
                 recomputed.{{ column }},
             {% endfor -%}
             stored_recomputed.touchpoint_id as stored_touchpoint_id
@@ -132,7 +182,7 @@ recomputed as (
         where
             recomputed.touchpoint_id is null
             or stored_recomputed.touchpoint_id is null
-            {% for column in timeline_columns[1:] -%}
+            {% for column in recomputed_columns[1:] -%}
                 or recomputed.{{ column }} is distinct from stored_recomputed.{{ column }}
             {% endfor %}
     ),
@@ -169,7 +219,7 @@ recomputed as (
     ),
 
     selected_recomputed as (
-        select {{ timeline_columns | join(', ') }}
+        select {{ recomputed_columns | join(', ') }}
         from recomputed_changes
         where touchpoint_id is not null
     ),
@@ -211,6 +261,7 @@ written as (
         'email ' || selected_email_events.event_type as touchpoint_type,
         selected_email_events.occurred_at,
         cast(null as decimal(18, 2)) as amount,
+        cast(null as timestamp) as _events_attributed_at,
         selected_email_events.email_canonical,
         selected_email_events._source_file
     from selected_email_events
@@ -228,6 +279,7 @@ rows_and_tombstones as (
             cast(null as string) as touchpoint_type,
             cast(null as timestamp) as occurred_at,
             cast(null as decimal(18, 2)) as amount,
+            cast(null as timestamp) as _events_attributed_at,
             cast(null as string) as email_canonical,
             cast(null as string) as _source_file
         from possibly_gone
@@ -237,6 +289,7 @@ rows_and_tombstones as (
 
 select
     rows_and_tombstones.*,
-    landing._landing_generation
+    landing._landing_generation,
+    {{ run_started_timestamp() }} as _written_at
 from rows_and_tombstones
 cross join landing

@@ -49,7 +49,7 @@ stamped as (
         record_key,
         person_id,
         '{{ invocation_id }}' as run_id,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as valid_from
+        {{ run_started_timestamp() }} as valid_from
     from changes
 )
 

@@ -62,7 +62,7 @@ changes as (
 stamped as (
     select
         '{{ invocation_id }}' as run_id,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as changed_at,
+        {{ run_started_timestamp() }} as changed_at,
         change_type,
         person_id,
         related_person_count,

@@ -12,13 +12,16 @@
     events of a pair carry one attribution, because when it changes all of them are re-written. Staged
     events change only when the raw table is re-landed (a grown erasure list, a file gone or out of
     order); the rows carry the landing generation, and a new one empties the model first
-    (restart_if_relanded), so erased events cannot survive. Spark keeps it a table (dbt-spark has no
-    delete+insert for Parquet). -#}
+    (restart_if_relanded), so erased events cannot survive. Every row written carries the run's start
+    (_attributed_at): the timeline recomputes the sessions of the events written since it last ran, and a
+    daily run's primary-key test checks the keys written now. Rows from before the column existed have none
+    (on_schema_change adds it), which is right: the timeline's first build read them. Spark keeps it a
+    table (dbt-spark has no delete+insert for Parquet). -#}
 {{ config(
     materialized=upsert_materialization(),
     unique_key='web_event_id',
     incremental_strategy='delete+insert',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     pre_hook="{{ restart_if_relanded(ref('base_web__events')) }}",
 ) }}
 {%- set event_columns = [
@@ -94,7 +97,8 @@ attributed as (
         {% endfor -%}
         pairs.person_id,
         pairs.attribution_method,
-        landing._landing_generation
+        landing._landing_generation,
+        {{ run_started_timestamp() }} as _attributed_at
     from selected_events
     cross join landing
     left join pairs
