@@ -113,12 +113,12 @@ value_fingerprints as (
                 all_identifiers.identifier_type = changed_values.identifier_type
                 and all_identifiers.identifier_value = changed_values.identifier_value
         union
-        select stored.record_key
-        from {{ this }} as stored
+        select stored_rows.record_key
+        from {{ this }} as stored_rows
         inner join changed_values
             on
-                stored.identifier_type = changed_values.identifier_type
-                and stored.identifier_value = changed_values.identifier_value
+                stored_rows.identifier_type = changed_values.identifier_type
+                and stored_rows.identifier_value = changed_values.identifier_value
     ),
 
     touched_values as (
