@@ -28,6 +28,10 @@
     pre_hook="{{ restart_if_relanded(ref('base_marketing__email_events')) }}",
     post_hook="{{ delete_tombstones('person_id') }}",
 ) }}
+{#- In an incremental run, only the touched sessions are recomputed (CTE touched_sessions). #}
+{%- set touched_session_filter = (
+    'web_session_id in (select touched_sessions.web_session_id from touched_sessions)' if is_incremental() else 'true'
+) %}
 {%- set recomputed_columns = [
     'touchpoint_id', 'person_id', 'channel', 'touchpoint_type', 'occurred_at', 'amount', '_events_attributed_at',
 ] %}
@@ -116,10 +120,9 @@ sessions as (
         max(_attributed_at) as _events_attributed_at
     from web_events
     where
-        person_id is not null and web_session_id is not null
-        {% if is_incremental() -%}
-            and web_session_id in (select touched_sessions.web_session_id from touched_sessions)
-        {%- endif %}
+        person_id is not null
+        and web_session_id is not null
+        and {{ touched_session_filter }}
     group by web_session_id
     {# The session's person (the least person_id) is anonymous when its events say so. #}
     having not min_by(attribution_method = 'anonymous device', person_id)
