@@ -15,9 +15,9 @@
     address whose person differs from the stored one, in either direction. Sessions are recomputed where an
     event of theirs was written by the attributed web events after the stored sessions were built (their
     stamps, _attributed_at and _events_attributed_at); purchases and tickets are recomputed, which is cheap.
-    Of these, only the touchpoints that differ from their stored rows are written. A stored touchpoint that is no longer produced, or whose address changed, gets a
-    tombstone (a row without person_id) unless it is written again; delete+insert on touchpoint_id removes
-    the stored row and the post-hook the tombstone. Email events only change when their raw table is
+    Of these, only the touchpoints that differ from their stored rows are written. A stored touchpoint that
+    is no longer produced, or whose address changed, gets a tombstone (a row without person_id) unless it is
+    written again; delete+insert on touchpoint_id removes the stored row and the post-hook the tombstone. Email events only change when their raw table is
     re-landed (a grown erasure list, a file gone or out of order); the rows carry the email events' landing
     generation, and a new one empties the model first (restart_if_relanded). Spark keeps it a table. -#}
 {{ config(
