@@ -8,7 +8,12 @@
     raw._landed_files), so every other row is one the published run tested, and the same code makes the same
     staging and quarantine rows of it. Anywhere else (a build by hand, dbt test) the tests check every row. -#}
 {% macro checks_landed_rows_only(landed_from) %}
-    {{ return(landed_from is not none and env_var('CUSTOMER360_EARLIER_ROWS_TESTED', 'false') | lower == 'true') }}
+    {{ return(landed_from is not none and customer360.earlier_rows_tested()) }}
+{% endmacro %}
+
+{#- The pipeline's word that the rows from before this run were tested (env CUSTOMER360_EARLIER_ROWS_TESTED). -#}
+{% macro earlier_rows_tested() %}
+    {{ return(env_var('CUSTOMER360_EARLIER_ROWS_TESTED', 'false') | lower == 'true') }}
 {% endmacro %}
 
 {% macro landed_now(file_column, landed_from) -%}
@@ -30,5 +35,5 @@
     same condition as for the append-only facts (checks_landed_rows_only), and the test runs in the dbt
     invocation that built the model (`customer360 run` builds and tests each model in one pass). -#}
 {% macro checks_written_rows_only(written_at) %}
-    {{ return(written_at is not none and env_var('CUSTOMER360_EARLIER_ROWS_TESTED', 'false') | lower == 'true') }}
+    {{ return(written_at is not none and customer360.earlier_rows_tested()) }}
 {% endmacro %}
