@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -47,14 +49,38 @@ class BuiltWarehouse:
         return duckdb.connect(str(self.warehouse), read_only=True)
 
 
+# dbt's partial parsing reuses a parse only for the same profile, and the profile holds the warehouse path. A
+# full parse costs about 6 s of CPU, and the suite builds some twenty warehouses in separate folders. So
+# dbt_build runs dbt in the warehouse's folder with the bare file name (the same path string for every test)
+# and starts each new target folder from the last parse any worker of this run saved; dbt checks the files'
+# checksums, vars and profile itself, and parses in full whatever does not match. One run's parses only
+# (xdist gives its workers one run id), so no parse of older code is ever offered.
+SHARED_PARSE = (
+    Path(tempfile.gettempdir())
+    / f"customer360-parse-{os.environ.get('PYTEST_XDIST_TESTRUNUID', os.getpid())}"
+    / "partial_parse.msgpack"
+)
+
+
 def dbt_build(
     raw_dir: Path, warehouse: Path, *extra: str, command: str = "build", environ: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt build` (or another dbt command) on a raw folder into a warehouse file, as `make run` does."""
-    settings = Settings(PROJECT_DIR, raw_dir, raw_dir.parent / "truth", warehouse)
-    args = dbt_command(settings, command, ["--target-path", str(warehouse.parent / "target")])
+    settings = Settings(PROJECT_DIR, raw_dir, raw_dir.parent / "truth", Path(warehouse.name))
+    target = warehouse.parent / "target"
+    saved = target / SHARED_PARSE.name
+    if not saved.exists() and SHARED_PARSE.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SHARED_PARSE, saved)
+    args = dbt_command(settings, command, ["--target-path", str(target)])
     env = os.environ | settings.environ() | (environ or {})
-    return subprocess.run([*args, *extra], env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    result = subprocess.run([*args, *extra], env=env, cwd=warehouse.parent, capture_output=True, text=True, check=False)
+    if saved.exists():  # renamed into place, so that no worker copies half a file
+        SHARED_PARSE.parent.mkdir(exist_ok=True)
+        partial = SHARED_PARSE.with_suffix(f".{os.getpid()}")
+        shutil.copyfile(saved, partial)
+        partial.rename(SHARED_PARSE)
+    return result
 
 
 def erasure_aware_build(
