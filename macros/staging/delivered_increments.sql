@@ -10,8 +10,10 @@
 {#- Pre-hook: empty the model when the raw table (the model's one source, or `upstream`: a model whose rows
     carry the raw table's _landing_generation) was re-landed since the model last ran, or when the model
     predates landing generations, so that the run rebuilds it from all raw rows. A model's rows all carry
-    one generation: appends keep it, and a re-landing empties the model first. -#}
-{% macro restart_if_relanded(upstream=none) %}
+    one generation: appends keep it, and a re-landing empties the model first. `required_columns`: columns
+    the model's incremental logic reads from its stored rows; a table from a version without one of them
+    is emptied too (the model then builds as in full, and its on_schema_change adds the column). -#}
+{% macro restart_if_relanded(upstream=none, required_columns=[]) %}
     {%- if execute and is_incremental() -%}
         {%- set source_relation = upstream if upstream is not none else source(*model.sources[0]) -%}
         {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
@@ -21,7 +23,7 @@
                 'select (select max(_landing_generation) from ' ~ this ~ '), (select max(_landing_generation) from ' ~ source_relation ~ ')'
             ).rows[0] | list -%}
         {%- endif -%}
-        {%- if generations | length == 0 or generations[0] != generations[1] -%}
+        {%- if generations | length == 0 or generations[0] != generations[1] or required_columns | reject('in', columns) | list -%}
             truncate table {{ this }}
         {%- else -%}
             select 1

@@ -372,6 +372,7 @@ UPGRADED_COLUMNS = {
     "int_identity_identifiers_screened": ["holders_fingerprint"],
     "int_consent_events_resolved": ["_source_file", "_landing_generation"],
     "int_identity_web_events_attributed": ["_attributed_at"],
+    "int_customer_touchpoints": ["_events_attributed_at", "_written_at"],
 }
 
 
@@ -385,6 +386,12 @@ def test_a_table_from_before_its_incremental_columns_is_recomputed(builds: Build
         for column in columns:
             con.execute(f"alter table intermediate.{name} drop column {column}")
     con.execute("update intermediate.int_identity_identifiers_screened set screening_action = 'stale'")
+    # a row no run would write again: only emptying the table removes it
+    con.execute(
+        "insert into intermediate.int_customer_touchpoints"
+        " select * replace ('stale:' || touchpoint_id as touchpoint_id)"
+        " from intermediate.int_customer_touchpoints limit 1"
+    )
     con.close()
     result = dbt_build(
         builds.raw,

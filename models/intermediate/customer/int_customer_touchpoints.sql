@@ -24,13 +24,17 @@
     materialized=upsert_materialization(),
     unique_key='touchpoint_id',
     incremental_strategy='delete+insert',
-    on_schema_change='fail',
-    pre_hook="{{ restart_if_relanded(ref('base_marketing__email_events')) }}",
+    on_schema_change='append_new_columns',
+    pre_hook="{{ restart_if_relanded(ref('base_marketing__email_events'), ['_events_attributed_at', '_written_at']) }}",
     post_hook="{{ delete_tombstones('person_id') }}",
 ) }}
+{#- An incremental run reads the stored rows' stamps (_events_attributed_at, _written_at). A table from before
+    them (the first incremental version) is emptied by the pre-hook and built as in full, once. #}
+{%- set incremental_run = is_incremental() and stored_table_has_column('_events_attributed_at')
+    and stored_table_has_column('_written_at') %}
 {#- In an incremental run, only the touched sessions are recomputed (CTE touched_sessions). #}
 {%- set touched_session_filter = (
-    'web_session_id in (select touched_sessions.web_session_id from touched_sessions)' if is_incremental() else 'true'
+    'web_session_id in (select touched_sessions.web_session_id from touched_sessions)' if incremental_run else 'true'
 ) %}
 {%- set recomputed_columns = [
     'touchpoint_id', 'person_id', 'channel', 'touchpoint_type', 'occurred_at', 'amount', '_events_attributed_at',
@@ -75,7 +79,7 @@ address_persons as (
     where identifier_type = 'email'
 ),
 
-{% if is_incremental() %}
+{% if incremental_run %}
     stored as (
         select * from {{ this }}
     ),
@@ -159,7 +163,7 @@ recomputed as (
     inner join assignments on 'support_ticket:' || tickets.ticket_id = assignments.record_key
 ),
 
-{% if is_incremental() %}
+{% if incremental_run %}
     stored_recomputed as (
         select {{ recomputed_columns | join(', ') }}
         from stored
@@ -273,7 +277,7 @@ written as (
 
 rows_and_tombstones as (
     select * from written
-    {% if is_incremental() %}
+    {% if incremental_run %}
         union all
         select distinct
             possibly_gone.touchpoint_id,
