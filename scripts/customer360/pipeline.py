@@ -147,6 +147,10 @@ def suppression_count(warehouse: Path) -> int:
 
 
 ERASURE_LIST = "int_privacy_erasure_suppressions"
+# What pass 1 builds: the erasure list and what it is made of. Not the rest of staging, although identity does
+# not read it and pass 1's serial identity chain leaves a dbt thread idle: DuckDB already runs each query on
+# both cores, and the wider pass 1 made the 1M daily run slower (docs/decisions.md, 2026-12-04).
+FIRST_PASS = [f"+{ERASURE_LIST}"]
 # A test runs in the pass that has built all of its parents, so none runs against the last run's relations.
 CAUTIOUS = ["--indirect-selection", "cautious"]
 
@@ -169,10 +173,10 @@ def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[st
     """Build in two passes, split at the erasure suppression list; True when every pass passed.
 
     `build(phase, dbt_arguments, environ)` runs one `dbt build` with `environ` added to its environment.
-    Pass 1 builds and tests the list and what it is made of (staging and identity). If it grew, the erased
-    persons' rows were landed before the list knew them, so pass 2 rebuilds everything: landing now leaves
-    those rows out. If it did not, pass 2 builds only the rest, on the raw tables pass 1 landed
-    (REUSE_LANDING: an environment variable, so that dbt's partial parsing survives between the passes).
+    Pass 1 builds and tests the list and what it is made of (FIRST_PASS: staging and identity). If the list
+    grew, the erased persons' rows were landed before the list knew them, so pass 2 rebuilds everything:
+    landing now leaves those rows out. If it did not, pass 2 builds only the rest, on the raw tables pass 1
+    landed (REUSE_LANDING: an environment variable, so that dbt's partial parsing survives between the passes).
 
     Why split: the first of two full builds used to be half wasted. Its marts and their tests were
     rebuilt at once by the erasure pass. A run with no new erasure request pays a second dbt start and
@@ -180,11 +184,11 @@ def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[st
     tests/python/test_build_passes.py checks that the passes run every node and test exactly once.
     """
     before = suppression_count(warehouse)
-    if not build("dbt build: staging + identity", ["--select", f"+{ERASURE_LIST}", *CAUTIOUS], {}):
+    if not build("dbt build: staging + identity", ["--select", *FIRST_PASS, *CAUTIOUS], {}):
         return False
     added = suppression_count(warehouse) - before
     if added == 0:
-        return build("dbt build: the rest", ["--exclude", f"+{ERASURE_LIST}", *CAUTIOUS], REST_PASS_ENVIRONMENT)
+        return build("dbt build: the rest", ["--exclude", *FIRST_PASS, *CAUTIOUS], REST_PASS_ENVIRONMENT)
     print(f"erasure: {added:,} identifiers newly suppressed; rebuilding so that no relation keeps them")
     return build("dbt build (erasure pass)", [], {})
 
