@@ -288,6 +288,17 @@ def warm_up_great_expectations() -> threading.Thread:
     return thread
 
 
+# An incremental model's stored rows were made by the code that published them, and its incremental logic may
+# read columns that code did not write (a model that was a table before, a new fingerprint column): a warehouse
+# built by other code, vars or settings (or by hand, without a fingerprint) is rebuilt in full, as dbt asks
+# after such changes. Tables configured full_refresh: false (the histories, the erasure list) are kept.
+KEEP_HISTORIES = {"CUSTOMER360_KEEP_HISTORIES": "true"}  # macro keeps_history
+UPGRADE_NOTICE = (
+    "{published} was built by other code, vars or settings (or by hand): rebuilding it in full "
+    "(--full-refresh; histories and the erasure list are kept), once"
+)
+
+
 def run_pipeline(
     settings: Settings, full_refresh: bool = False, dbt_vars: dict | None = None, force: bool = False
 ) -> int:
@@ -309,7 +320,12 @@ def run_pipeline(
     warm_up_great_expectations()
     work = work_copy_path(published)
     phases = PhaseClock()
-    run_environment = EARLIER_ROWS_TESTED if same_code(published_fingerprint(published), fingerprint) else {}
+    code_unchanged = same_code(published_fingerprint(published), fingerprint)
+    run_environment = EARLIER_ROWS_TESTED if code_unchanged else {}
+    if published.exists() and not (code_unchanged or full_refresh):
+        print(UPGRADE_NOTICE.format(published=published))
+        full_refresh = True
+        run_environment = KEEP_HISTORIES
     phases.timed("work copy", lambda: prepare_work_copy(published, work))()
     work_settings = replace(settings, warehouse=work)
     refresh = ["--full-refresh"] if full_refresh else []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,7 @@ import pytest
 
 from customer360.inputs import input_fingerprint, published_fingerprint
 from customer360.pipeline import (
+    UPGRADE_NOTICE,
     bi_path,
     is_up_to_date,
     prepare_work_copy,
@@ -55,6 +57,30 @@ def test_bi_file_holds_only_masked_columns(published: Settings) -> None:
     con.close()
     assert schemas == {"bi"}
     assert leaked == 0
+
+
+def test_a_warehouse_built_by_other_code_is_rebuilt_in_full_and_keeps_its_histories(
+    published: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade: incremental tables written by other code, here a golden record from before its fingerprint
+    column (it was a plain table then), must not make the next run fail on the column; the run rebuilds in
+    full, and keeps the crosswalk history of the earlier runs."""
+    upgraded = replace(published, warehouse=tmp_path / "customer360.duckdb")
+    shutil.copy2(published.warehouse, upgraded.warehouse)
+    shutil.copy2(bi_path(published.warehouse), bi_path(upgraded.warehouse))
+    con = duckdb.connect(str(upgraded.warehouse))
+    con.execute("alter table intermediate.int_identity_golden_records drop column inputs_fingerprint")
+    history = "select distinct run_id from intermediate.int_identity_crosswalk_history"
+    earlier_runs = set(con.sql(history).fetchall())
+    con.close()
+    monkeypatch.setenv("CUSTOMER360_UPGRADE_TEST", "1")  # CUSTOMER360_* settings are part of the code fingerprint
+    assert run_pipeline(upgraded) == 0
+    assert UPGRADE_NOTICE.format(published=upgraded.warehouse) in capsys.readouterr().out
+    con = duckdb.connect(str(upgraded.warehouse), read_only=True)
+    golden = "select person_id, inputs_fingerprint from intermediate.int_identity_golden_records"
+    assert con.sql(f"select count(*) from ({golden}) where inputs_fingerprint is null").fetchall() == [(0,)]
+    assert earlier_runs and earlier_runs <= set(con.sql(history).fetchall())
+    con.close()
 
 
 def test_a_run_with_nothing_new_publishes_nothing_and_a_rebuild_starts_without_the_fingerprint(

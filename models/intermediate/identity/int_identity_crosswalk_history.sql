@@ -1,11 +1,13 @@
 {#- Crosswalk history, kept as a change log: a row whenever a record gets a person_id different from
     its latest one (its first assignment included), and a row with a null person_id when a record
     disappears (erased or quarantined). The crosswalk as of any run is the latest row per record at
-    or before that run. Append-only across runs; --full-refresh starts the history again. Rows of
+    or before that run. Append-only across runs; --full-refresh starts the history again, except in the
+    pipeline's rebuild after an upgrade (macro keeps_history). Rows of
     erased persons are deleted before each run appends (purge_erased), so erasure reaches history. -#}
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
+    full_refresh=keeps_history(),
     pre_hook="{{ purge_erased(record_key_columns=['record_key'], person_id_columns=['person_id']) }}",
 ) }}
 

@@ -13,6 +13,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='fail',
+    full_refresh=keeps_history(),
     pre_hook="{{ purge_erased(person_id_columns=['person_id', 'example_related_person_id']) }}",
 ) }}
 
