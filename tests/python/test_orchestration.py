@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from customer360.inputs import input_fingerprint, published_fingerprint
 from customer360.orchestration import defs, freshness_result, nightly_schedule
 from customer360.settings import Settings
 
@@ -52,5 +53,7 @@ def test_the_graph_materialises_in_process_like_the_cli(
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
         by_cli = con.sql(CUSTOMER_TOTALS).fetchall()
     assert by_dagster == by_cli
+    # published with its inputs' fingerprint, like the CLI: a `customer360 run` on the same inputs has nothing to do
+    assert published_fingerprint(warehouse) == input_fingerprint(Settings.from_env(), None)
     manifest = json.loads((tmp_path / "exports" / "manifest.json").read_text(encoding="utf-8"))
     assert sum(item["rows"] for item in manifest["audiences"]) > 0
