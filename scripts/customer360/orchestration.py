@@ -34,7 +34,16 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from .bi_file import bi_path
 from .inputs import input_fingerprint, record_fingerprint
-from .pipeline import PRODUCTION_EXCLUDES, prepare_work_copy, publish, suppression_count, work_copy_path
+from .pipeline import (
+    KEEP_HISTORIES,
+    PRODUCTION_EXCLUDES,
+    UPGRADE_NOTICE,
+    built_by_other_code,
+    prepare_work_copy,
+    publish,
+    suppression_count,
+    work_copy_path,
+)
 from .pipeline import dbt as run_dbt  # `dbt` is the Dagster resource below
 from .settings import PROJECT_DIR, Settings
 
@@ -62,10 +71,12 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
 
 
 @contextmanager
-def dbt_environment(settings: Settings) -> Iterator[None]:
-    """Point dbt's child processes at `settings` while the block runs, then restore the environment."""
-    saved = {name: os.environ.get(name) for name in settings.environ()}
-    os.environ.update(settings.environ())
+def dbt_environment(settings: Settings, extra: dict[str, str] | None = None) -> Iterator[None]:
+    """Point dbt's child processes at `settings` (and `extra` variables) while the block runs, then restore
+    the environment."""
+    variables = settings.environ() | (extra or {})
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
     try:
         yield
     finally:
@@ -90,14 +101,18 @@ def customer360_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> Iter
     build, and a split would report every asset twice."""
     settings, work = work_settings()
     fingerprint = input_fingerprint(settings, None)  # of the inputs before the build reads them
+    arguments, environment = BUILD_ARGS, {}
+    if built_by_other_code(settings.warehouse, fingerprint):  # an upgrade, as in `customer360 run`
+        context.log.info(UPGRADE_NOTICE.format(published=settings.warehouse))
+        arguments, environment = [*BUILD_ARGS, "--full-refresh"], KEEP_HISTORIES
     prepare_work_copy(settings.warehouse, work)
-    with dbt_environment(replace(settings, warehouse=work)):
+    with dbt_environment(replace(settings, warehouse=work), environment):
         before = suppression_count(work)
-        yield from dbt.cli(BUILD_ARGS, context=context).stream()
+        yield from dbt.cli(arguments, context=context).stream()
         added = suppression_count(work) - before
         if added:
             context.log.info(f"erasure: {added} identifiers newly suppressed; building once more")
-            dbt.cli(BUILD_ARGS, context=context).wait()
+            dbt.cli(arguments, context=context).wait()
     # Recorded in the work copy, which only published_warehouse renames into place, after the audit: a
     # `customer360 run` after this job then finds its inputs (and skips, or trusts the rows it tested).
     with duckdb.connect(str(work)) as con:

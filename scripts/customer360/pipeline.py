@@ -299,6 +299,11 @@ UPGRADE_NOTICE = (
 )
 
 
+def built_by_other_code(published: Path, fingerprint: str) -> bool:
+    """True when `published` exists and was not published by the code, vars and settings of `fingerprint`."""
+    return published.exists() and not same_code(published_fingerprint(published), fingerprint)
+
+
 def run_pipeline(
     settings: Settings, full_refresh: bool = False, dbt_vars: dict | None = None, force: bool = False
 ) -> int:
@@ -320,9 +325,8 @@ def run_pipeline(
     warm_up_great_expectations()
     work = work_copy_path(published)
     phases = PhaseClock()
-    code_unchanged = same_code(published_fingerprint(published), fingerprint)
-    run_environment = EARLIER_ROWS_TESTED if code_unchanged else {}
-    if published.exists() and not (code_unchanged or full_refresh):
+    run_environment = EARLIER_ROWS_TESTED if same_code(published_fingerprint(published), fingerprint) else {}
+    if built_by_other_code(published, fingerprint) and not full_refresh:
         print(UPGRADE_NOTICE.format(published=published))
         full_refresh = True
         run_environment = KEEP_HISTORIES

@@ -57,3 +57,17 @@ def test_the_graph_materialises_in_process_like_the_cli(
     assert published_fingerprint(warehouse) == input_fingerprint(Settings.from_env(), None)
     manifest = json.loads((tmp_path / "exports" / "manifest.json").read_text(encoding="utf-8"))
     assert sum(item["rows"] for item in manifest["audiences"]) > 0
+    # An upgrade, as in test_privacy: a golden record from before its fingerprint column, and other settings. The
+    # job rebuilds in full instead of failing on the column, and keeps the crosswalk history of its first run.
+    history = "select distinct run_id from intermediate.int_identity_crosswalk_history"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table intermediate.int_identity_golden_records drop column inputs_fingerprint")
+        first_run = set(con.sql(history).fetchall())
+    monkeypatch.setenv("CUSTOMER360_UPGRADE_TEST", "1")
+    assert (
+        defs.resolve_job_def("nightly_customer360").execute_in_process(instance=dg.DagsterInstance.ephemeral()).success
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        unstamped = "select count(*) from intermediate.int_identity_golden_records where inputs_fingerprint is null"
+        assert con.sql(unstamped).fetchall() == [(0,)]
+        assert first_run and first_run <= set(con.sql(history).fetchall())
