@@ -1,6 +1,7 @@
 """Great Expectations suites on a published warehouse: every suite passes on good data and is recorded in
-the history table and the offline Data Docs; an audience member without a grant and a negative amount
-each fail their expectation, with a message naming it."""
+the history table and the offline Data Docs; an audience member without a grant, a negative amount and a
+completeness rule the data does not meet each fail their expectation, with a message naming it (and, for
+a completeness rule, the var that sets it)."""
 
 from __future__ import annotations
 
@@ -78,9 +79,11 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
         "(select min(pos_transaction_id) from staging.stg_pos__transactions)"
     )
     con.close()
-    report = run_quality(copy_of)
+    # A completeness rule the data does not meet (the demo has birth dates for about half its persons).
+    report = run_quality(copy_of, thresholds={"quality_min_share_with_birth_date": 0.99})
     failed = {(failure.suite, failure.column) for failure in report.failures()}
     assert failed == {
+        ("completeness", "birth_date"),
         ("consent_audiences", "has_grant"),
         ("consent_coverage", "cells"),
         ("validity", "total_revenue"),
@@ -88,7 +91,12 @@ def test_broken_rules_fail_with_their_expectation(copy_of: Path) -> None:
         ("consent_state", "last_changed_at"),
         ("validity_amounts", "amount"),
     }
-    assert "consent_audiences" in format_failures(report)
+    message = format_failures(report)
+    assert "consent_audiences" in message
+    # The failure says what was allowed and which var sets it, so a user can tell a bad load from a
+    # threshold that does not fit their data.
+    assert "birth_date -> " in message
+    assert "(must hold on at least 99% of rows: var quality_min_share_with_birth_date)" in message
 
 
 def test_a_distinct_dataset_takes_only_row_wise_expectations(tmp_path: Path) -> None:
