@@ -27,6 +27,7 @@ typed as (
         {{ clean_text('city') }} as city,
         upper({{ clean_text('country') }}) as country_code,
         {{ clean_text('loyalty_card_id') }} as loyalty_card_id,
+        {{ clean_text('created_at') }} as created_at_raw,
         {{ parse_timestamp('created_at') }} as created_at,
         {{ parse_timestamp('updated_at') }} as updated_at
     from source
@@ -58,6 +59,7 @@ reasoned as (
             ('email_raw is not null and email is null', 'invalid email'),
             ('phone_raw is not null and phone_e164 is null', 'invalid phone'),
             ('birth_date_raw is not null and birth_date is null', 'invalid birth_date'),
+            ('created_at_raw is not null and created_at is null', 'invalid created_at'),
         ]) }} as data_issues
     from checked
 )
