@@ -1,8 +1,10 @@
-"""A company that exports only CRM contacts and web orders, as CSV, can still build."""
+"""A company that exports only CRM contacts and web orders can still build: contacts as CSV, orders as
+Parquet whose columns have native types, as a database export writes them."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import duckdb
@@ -17,6 +19,22 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
             shutil.rmtree(folder)
     (raw / "shop" / "accounts.csv").unlink()
     (raw / "shop" / "order_lines.csv").unlink()
+    # Orders as typed Parquet: a time zone-aware timestamp with milliseconds (landed as text such as
+    # "2024-05-13 10:50:17.25+00") and a decimal amount. Unparseable times (the generator's defects) are null.
+    orders_csv, orders = raw / "shop" / "orders.csv", raw / "shop" / "orders.parquet"
+    typed = duckdb.connect()
+    typed.execute("set TimeZone = 'Europe/Paris'")  # the landing session's zone must not shift the instants
+    typed.execute(
+        f"copy (select * replace (timezone('UTC', try_cast(ordered_at as timestamp) + interval 250 millisecond) "
+        f"as ordered_at, try_cast(total_amount as decimal(18, 2)) as total_amount) "
+        f"from read_csv('{orders_csv}', all_varchar = true)) to '{orders}'"
+    )
+    parquet_rows, *expected_range = typed.sql(
+        f"select count(*), min(ordered_at) filter (where total_amount >= 0), "
+        f"max(ordered_at) filter (where total_amount >= 0) from '{orders}'"
+    ).fetchall()[0]
+    typed.close()
+    orders_csv.unlink()
     warehouse = tmp_path / "warehouse" / "c360.duckdb"
     warehouse.parent.mkdir()
 
@@ -31,6 +49,19 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
         "select (select count(*) from staging.stg_crm__contacts), (select count(*) from staging.stg_crm__quarantine)"
     ).fetchall()[0]
     assert staged + quarantined == contacts_csv
+    staged_orders, *staged_range = con.sql(
+        "select count(*), min(ordered_at), max(ordered_at) from staging.stg_shop__orders"
+    ).fetchall()[0]
+    quarantined_orders, unparseable_times = con.sql(
+        "select count(*), count(*) filter (where quarantine_reason like '%ordered_at%') "
+        "from staging.stg_shop__quarantine where source_table = 'shop.orders'"
+    ).fetchall()[0]
+    null_times = con.sql("select count(*) from raw.shop__orders where ordered_at is null").fetchall()[0][0]
+    # No order is lost, only the generator's defects are quarantined (no typed time counts as unparseable),
+    # and the staged times are the typed ones, to the millisecond and in UTC.
+    assert staged_orders + quarantined_orders == parquet_rows
+    assert unparseable_times == null_times
+    assert staged_range == [t.astimezone(UTC).replace(tzinfo=None) for t in expected_range]
     persons, purchases = con.sql("select count(*), sum(purchase_count) from marts.customer_360").fetchall()[0]
     assert persons > 100
     assert purchases > 0

@@ -23,9 +23,9 @@ typed as (
         lower({{ clean_text('status') }}) as ticket_status,
         {{ try_cast('satisfaction_score', 'int') }} as satisfaction_score_parsed,
         {{ clean_text('satisfaction_score') }} as satisfaction_score_raw,
-        {{ parse_timestamp('created_at', ['%d/%m/%Y %H:%M', '%Y-%m-%d %H:%M:%S']) }} as created_at,
+        {{ parse_timestamp('created_at', ['%d/%m/%Y %H:%M']) }} as created_at,
         {{ clean_text('resolved_at') }} as resolved_at_raw,
-        {{ parse_timestamp('resolved_at', ['%d/%m/%Y %H:%M', '%Y-%m-%d %H:%M:%S']) }} as resolved_at
+        {{ parse_timestamp('resolved_at', ['%d/%m/%Y %H:%M']) }} as resolved_at
     from source
 ),
 
