@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from customer360.dashboard_data import SHOW_PII_VARIABLE, pseudonym
+from customer360.dashboard_data import SHOW_PII_VARIABLE, connect, find_persons, pseudonym
 from customer360.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -138,3 +139,25 @@ def test_customer_lookup_shows_the_warehouse_values(published: Settings, tmp_pat
         assert str(person["source_record_id"]) not in page_text  # source keys are hashed too
         assert pseudonym(str(person["source_record_id"])) in page_text
     assert (tmp_path / "overview.png").stat().st_size > 10_000
+
+
+def test_name_search_ignores_case_accents_and_spacing(published: Settings) -> None:
+    """Searching "  jose   WILLIAMS " finds every José Williams, and only persons of that name."""
+    con = connect(published.warehouse)
+    accented = con.sql(
+        "select first_name, last_name from marts.customer_360 where first_name <> strip_accents(first_name) "
+        "order by person_id limit 1"
+    ).fetchall()[0]
+    expected = {
+        row[0]
+        for row in con.sql(
+            "select person_id from marts.customer_360 where first_name = $first and last_name = $last",
+            params={"first": accented[0], "last": accented[1]},
+        ).fetchall()
+    }
+    plain = unicodedata.normalize("NFKD", accented[0]).encode("ascii", "ignore").decode()
+    typed = f"  {plain.lower()}   {accented[1].upper()} "
+    found = set(find_persons(con, typed))
+    con.close()
+    assert plain != accented[0]
+    assert found == expected
