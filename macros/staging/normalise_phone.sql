@@ -1,13 +1,16 @@
-{#- Calling code and trunk prefix per country for numbers written without a country code. -#}
+{#- Calling code, trunk prefix and national number lengths (without the trunk prefix) per country, for
+    numbers written without a `+`. The lengths tell "447700900123" (a GB number with its calling code but
+    no `+`, as a phone stored in a numeric column arrives) from a national number; a country with variable
+    lengths (DE) lists none, and such a number is then read as national. -#}
 {% macro phone_country_rules() %}
     {{ return({
-        'GB': {'calling_code': '44', 'trunk': '0'},
-        'IE': {'calling_code': '353', 'trunk': '0'},
-        'FR': {'calling_code': '33', 'trunk': '0'},
-        'DE': {'calling_code': '49', 'trunk': '0'},
-        'NL': {'calling_code': '31', 'trunk': '0'},
-        'ES': {'calling_code': '34', 'trunk': ''},
-        'US': {'calling_code': '1', 'trunk': '1'},
+        'GB': {'calling_code': '44', 'trunk': '0', 'national_lengths': [9, 10]},
+        'IE': {'calling_code': '353', 'trunk': '0', 'national_lengths': [7, 8, 9]},
+        'FR': {'calling_code': '33', 'trunk': '0', 'national_lengths': [9]},
+        'DE': {'calling_code': '49', 'trunk': '0', 'national_lengths': []},
+        'NL': {'calling_code': '31', 'trunk': '0', 'national_lengths': [9]},
+        'ES': {'calling_code': '34', 'trunk': '', 'national_lengths': [9]},
+        'US': {'calling_code': '1', 'trunk': '1', 'national_lengths': [10]},
     }) }}
 {% endmacro %}
 
@@ -23,7 +26,8 @@
 
 
 {#- The number rewritten with a country code, before validation: keep an explicit +code, turn a 00
-    prefix into +, replace the national trunk prefix by the default country's calling code. -#}
+    prefix into +, replace the national trunk prefix by the default country's calling code, keep a number
+    that already starts with that calling code (and is too long to be national), else prefix the code. -#}
 {% macro e164_candidate(expression, country=none) -%}
     {%- set rules = phone_country_rules()[country or var('default_phone_country')] -%}
     {%- set text = "replace(trim(" ~ expression ~ "), '(0)', '')" -%}
@@ -33,6 +37,14 @@
         when {{ digits }} like '00%' then '+' || substr({{ digits }}, 3)
         {% if rules.trunk -%}
         when {{ digits }} like '{{ rules.trunk }}%' then '+{{ rules.calling_code }}' || substr({{ digits }}, {{ rules.trunk | length + 1 }})
+        {% endif -%}
+        {% if rules.national_lengths -%}
+        {%- set lengths = rules.national_lengths | join(', ') -%}
+        when
+            {{ digits }} like '{{ rules.calling_code }}%'
+            and length({{ digits }}) - {{ rules.calling_code | length }} in ({{ lengths }})
+            and length({{ digits }}) not in ({{ lengths }})
+            then '+' || {{ digits }}
         {% endif -%}
         else '+{{ rules.calling_code }}' || {{ digits }}
     end)
