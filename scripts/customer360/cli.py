@@ -137,7 +137,7 @@ def _evaluate_clv(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if left_out:
-        print(f"{left_out:,} rows without a customer id or a date left out")
+        print(f"{left_out:,} rows without a customer id, a date or an amount of at least 0 (refunds) left out")
     result = evaluate(transactions, pd.Timestamp(args.calibration_end), pd.Timestamp(args.holdout_end))
     print(format_report(result))
     columns = ["customer_id", "predicted_holdout_purchases", "churn_score", "churn_score_supervised"]

@@ -52,7 +52,9 @@ class ClvEvaluation:
 
 def read_transactions(path: Path, customer: str, date: str, amount: str) -> tuple[pd.DataFrame, int]:
     """customer_id, date, amount from a CSV or Parquet file (column names given by the caller, matched
-    regardless of case), and how many rows were left out for want of a customer id or a date. A date or an
+    regardless of case), and how many rows were left out for want of a customer id, a date or an amount of
+    at least zero. A negative amount is a refund or a correction, not a purchase: the warehouse quarantines
+    such orders too, and counted as spend it broke the fits (the log of a negative total). A date or an
     amount that does not parse stops with an InputError naming the file, column and data row."""
     names = {"customer_id": customer, "date": date, "amount": amount}
     names = {role: name.strip().lower() for role, name in names.items()}
@@ -70,7 +72,8 @@ def read_transactions(path: Path, customer: str, date: str, amount: str) -> tupl
         if row is not None:
             value = frame.loc[frame["_row"] == row, f"{role}_text"].iloc[0]
             raise InputError(f"{path}: column {names[role]}, data row {row}: {value!r} is not {what}")
-    usable = frame.dropna(subset=["customer_id", "date"])[["customer_id", "date", "amount"]]
+    usable = frame.dropna(subset=["customer_id", "date", "amount"])
+    usable = usable[usable["amount"] >= 0][["customer_id", "date", "amount"]]
     return usable.reset_index(drop=True), len(frame) - len(usable)
 
 

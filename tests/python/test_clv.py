@@ -176,13 +176,18 @@ def test_the_analytic_bgnbd_gradient_matches_finite_differences() -> None:
 
 def test_a_transaction_file_is_read_by_its_own_column_names_and_its_bad_rows_are_named(tmp_path: Path) -> None:
     """evaluate-clv takes files nobody has checked: columns are matched regardless of case, rows without a
-    customer or a date are counted out, and a value that does not parse names the file, column and row."""
+    customer, a date or an amount, and refunds (negative amounts), are counted out, and a value that does not
+    parse names the file, column and row."""
     good = tmp_path / "orders.csv"
-    good.write_text("Customer,Day,Value\na,2024-01-01,10.5\n,2024-01-02,3\nb,2024-01-03,7\n", encoding="utf-8")
+    good.write_text(
+        "Customer,Day,Value\na,2024-01-01,10.5\n,2024-01-02,3\nb,2024-01-03,7\nb,2024-01-04,-7\nc,2024-01-05,\n"
+        "c,2024-01-06,0\n",
+        encoding="utf-8",
+    )
     transactions, left_out = read_transactions(good, "customer", "DAY", "value")
-    assert transactions["customer_id"].tolist() == ["a", "b"]
-    assert transactions["amount"].tolist() == [10.5, 7.0]
-    assert left_out == 1
+    assert transactions["customer_id"].tolist() == ["a", "b", "c"]
+    assert transactions["amount"].tolist() == [10.5, 7.0, 0.0]
+    assert left_out == 3
 
     bad = tmp_path / "bad.csv"
     bad.write_text("customer,day,value\na,2024-01-01,10\nb,2024-01-02,ten\n", encoding="utf-8")
