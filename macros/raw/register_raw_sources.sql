@@ -28,6 +28,10 @@
     {%- if execute and flags.WHICH in ['run', 'build'] and var('land_raw_files', true)
         and env_var('CUSTOMER360_LAND_RAW_FILES', 'true') | lower != 'false' -%}
         {%- set raw_dir = env_var('CUSTOMER360_RAW_DIR', 'data/demo/raw') -%}
+        {#- Paths are written into SQL string literals below; customer360.settings.usable_path says the same. -#}
+        {%- if "'" in raw_dir -%}
+            {{ exceptions.raise_compiler_error("CUSTOMER360_RAW_DIR='" ~ raw_dir ~ "': a path with a single quote (') is not supported; use another folder") }}
+        {%- endif -%}
         {%- do run_query('create schema if not exists raw') -%}
         {%- set suppressions = erasure_suppressions() -%}
         {%- set erasure_rows = 0 if suppressions is none else run_query('select count(*) from ' ~ suppressions).columns[0].values()[0] -%}

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import settings
+from .settings import UnusablePathError
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -289,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "generate" and args.truth is None:
         args.truth = str(Path(args.out).parent / "truth")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UnusablePathError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ from datetime import UTC
 from pathlib import Path
 
 import duckdb
+import pytest
+
+from customer360.cli import main
 
 from .conftest import dbt_build, make_dataset
 
@@ -65,3 +68,20 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
     persons, purchases = con.sql("select count(*), sum(purchase_count) from marts.customer_360").fetchall()[0]
     assert persons > 100
     assert purchases > 0
+
+
+def test_a_raw_folder_with_a_quote_in_its_path_is_refused_up_front(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Paths are written into DuckDB SQL as string literals, where a quote would end the literal: the run
+    stops before building, with the variable named, instead of a syntax error from inside the build."""
+    raw = tmp_path / "o'neil" / "raw"
+    raw.mkdir(parents=True)
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("CUSTOMER360_RAW_DIR", str(raw))
+    monkeypatch.setenv("CUSTOMER360_DUCKDB_PATH", str(warehouse))
+
+    assert main(["run"]) == 2
+
+    assert "CUSTOMER360_RAW_DIR=" in capsys.readouterr().err
+    assert not warehouse.exists()
