@@ -175,19 +175,26 @@
 
 {#- The statement selecting the rows of `files` for a raw table: every declared column as text (null,
     with a warning, where a file lacks it), the file, its 1-based row number and the landing generation,
-    and no row of an erased person. No files: no rows. -#}
+    and no row of an erased person. No files: no rows. A file's header is matched to the contract regardless
+    of case and surrounding blanks ("Email", " email "): exports capitalise headers, and an exact match
+    read such a file as all empty, which quarantined every row. An exact name wins over another spelling. -#}
 {% macro raw_rows_sql(node, files, suppressions, generation) %}
     {%- set declared = node.columns.keys() | list -%}
     with raw_rows as (
         {%- for path in files %}
         {%- set file = raw_file_reader(node, path, loop.index) -%}
-        {%- set missing = declared | reject('in', file.present) | list -%}
+        {%- set header = {} -%}
+        {%- for name in file.present -%}
+            {%- set key = name | trim | lower -%}
+            {%- if key not in header or name == key -%}{%- do header.update({key: name}) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- set missing = declared | reject('in', header) | list -%}
         {%- if missing -%}
             {{ log('WARNING: ' ~ path ~ ' has no column(s) ' ~ missing | join(', ') ~ '; they are read as empty', info=True) }}
         {%- endif %}
         select
             {% for column in declared -%}
-            {% if column in file.present %}cast({{ adapter.quote(column) }} as string){% else %}cast(null as string){% endif %} as {{ column }},
+            {% if column in header %}cast({{ adapter.quote(header[column]) }} as string){% else %}cast(null as string){% endif %} as {{ column }},
             {% endfor -%}
             '{{ path }}' as _source_file,
             {{ file.row_number }} as _source_row,

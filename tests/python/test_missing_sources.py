@@ -1,5 +1,6 @@
-"""A company that exports only CRM contacts and web orders can still build: contacts as CSV, orders as
-Parquet whose columns have native types, as a database export writes them."""
+"""A company that exports only CRM contacts and web orders can still build: contacts as CSV with its own
+capitalisation of the header, orders as Parquet whose columns have native types, as a database export
+writes them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
             shutil.rmtree(folder)
     (raw / "shop" / "accounts.csv").unlink()
     (raw / "shop" / "order_lines.csv").unlink()
+    # The CRM export capitalises its header and pads a name ("Contact_Id", " EMAIL "): matched all the same.
+    contacts = raw / "crm" / "contacts.csv"
+    header, rest = contacts.read_text(encoding="utf-8").split("\n", 1)
+    header = ",".join(f" {name.upper()} " if name == "email" else name.title() for name in header.split(","))
+    contacts.write_text(f"{header}\n{rest}", encoding="utf-8")
     # Orders as typed Parquet: a time zone-aware timestamp with milliseconds (landed as text such as
     # "2024-05-13 10:50:17.25+00") and a decimal amount. Unparseable times (the generator's defects) are null.
     orders_csv, orders = raw / "shop" / "orders.csv", raw / "shop" / "orders.parquet"
@@ -52,6 +58,8 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
         "select (select count(*) from staging.stg_crm__contacts), (select count(*) from staging.stg_crm__quarantine)"
     ).fetchall()[0]
     assert staged + quarantined == contacts_csv
+    assert quarantined < contacts_csv * 0.05  # only the generator's defects, not every row
+    assert con.sql("select count(email) from staging.stg_crm__contacts").fetchall()[0][0] > staged * 0.5
     staged_orders, *staged_range = con.sql(
         "select count(*), min(ordered_at), max(ordered_at) from staging.stg_shop__orders"
     ).fetchall()[0]
