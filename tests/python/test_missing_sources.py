@@ -93,3 +93,31 @@ def test_a_raw_folder_with_a_quote_in_its_path_is_refused_up_front(
 
     assert "CUSTOMER360_RAW_DIR=" in capsys.readouterr().err
     assert not warehouse.exists()
+
+
+def test_a_delivery_file_mostly_quarantined_fails_the_build(tmp_path: Path) -> None:
+    """An orders export whose times came out in a format staging does not read (`13/05/2024 10:50`): every
+    row would be quarantined with a reason and the build would pass, publishing a warehouse without
+    orders. The share test fails it, naming the test."""
+    raw, _ = make_dataset(tmp_path, people=100, seed=5, file_format="csv")
+    for folder in raw.iterdir():
+        if folder.name != "shop":
+            shutil.rmtree(folder)
+    orders = raw / "shop" / "orders.csv"
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select * replace (strftime(try_cast(ordered_at as timestamp), '%d/%m/%Y %H:%M') as ordered_at) "
+        f"from read_csv('{orders}', all_varchar = true)) to '{tmp_path / 'orders.csv'}' (header)"
+    )
+    rows = con.sql(f"select count(*) from '{tmp_path / 'orders.csv'}'").fetchall()[0][0]
+    con.close()
+    shutil.move(tmp_path / "orders.csv", orders)
+    warehouse = tmp_path / "warehouse" / "c360.duckdb"
+    warehouse.parent.mkdir()
+
+    result = dbt_build(raw, warehouse)
+
+    assert rows >= 100
+    assert result.returncode == 1
+    assert "FAIL 1 assert_no_delivery_file_is_mostly_quarantined" in result.stdout
+    assert "ERROR=1 " in result.stdout  # the only failure: every other test passes on what was staged
