@@ -1,7 +1,8 @@
 {#- Parse text into a date or timestamp, or null when it fits no accepted form, so staging can flag or
     quarantine the row instead of failing the build. `formats` (strptime notation) are tried first; then
     ISO 8601 date-times in every form exports produce, in UTC:
-    - `2024-05-13 10:50:17`, with `T` for the space, a fraction of a second (1 to 6 digits) and/or a `Z`;
+    - `2024-05-13 10:50:17`, with `T` for the space, a fraction of a second (up to nanoseconds, kept to the
+      microsecond) and/or a `Z`;
     - the same with an offset (`+02:00`, `+0200`, `+02`), converted to UTC.
     Parquet columns are landed as text (see the raw contract), and a native TIMESTAMP with sub-second
     precision reads `2024-05-13 10:50:17.123456`, a TIMESTAMPTZ `2024-05-13 10:50:17+00`: without these
@@ -20,9 +21,13 @@
             {%- do with_offset.append(stem ~ '%z') -%}
         {%- endfor -%}
     {%- endfor -%}
+    {#- A fraction beyond microseconds (pandas writes nanoseconds) is cut to six digits, as Spark's cast cuts
+        it; only text longer than a time with microseconds pays for the regular expression. #}
+    {%- set text = 'trim(' ~ expression ~ ')' -%}
+    {%- set text = 'case when length(' ~ text ~ ') > 26 then regexp_replace(' ~ text ~ ", '([.][0-9]{6})[0-9]+', '\\1') else " ~ text ~ ' end' -%}
     coalesce(
-        try_strptime(trim({{ expression }}), {{ (formats + naive) | tojson | replace('"', "'") }}),
-        timezone('UTC', try_strptime(trim({{ expression }}), {{ with_offset | tojson | replace('"', "'") }}))
+        try_strptime({{ text }}, {{ (formats + naive) | tojson | replace('"', "'") }}),
+        timezone('UTC', try_strptime({{ text }}, {{ with_offset | tojson | replace('"', "'") }}))
     )
 {%- endmacro %}
 
@@ -37,7 +42,7 @@
         try_to_timestamp(trim({{ expression }}), '{{ pattern.text }}'),
         {%- endfor %}
         case
-            when trim({{ expression }}) rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            when trim({{ expression }}) rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
                 then try_cast(trim({{ expression }}) as timestamp)
         end
     )
