@@ -18,10 +18,11 @@ class UnusablePathError(ValueError):
     """A configured path the pipeline cannot use; the CLI prints it and exits with status 2."""
 
 
-def usable_path(variable: str, value: str) -> Path:
-    """`value` as a Path, refusing a single quote: paths are written into DuckDB SQL as string literals
-    (raw files, attached warehouses), where a quote would end the literal. A clear error up front beats a
-    syntax error from the middle of the build."""
+def usable_path(variable: str, default: Path) -> Path:
+    """Environment variable `variable` (else `default`) as a Path, refusing a single quote: paths are written
+    into DuckDB SQL as string literals (raw files, attached warehouses), where a quote would end the literal.
+    A clear error up front beats a syntax error from the middle of the build."""
+    value = os.environ.get(variable, str(default))
     if "'" in value:
         raise UnusablePathError(
             f"{variable}={value!r}: a path with a single quote (') is not supported; use another folder"
@@ -43,13 +44,9 @@ class Settings:
         """Read CUSTOMER360_RAW_DIR, CUSTOMER360_TRUTH_DIR and CUSTOMER360_DUCKDB_PATH (see usable_path)."""
         return cls(
             project_dir=PROJECT_DIR,
-            raw_dir=usable_path("CUSTOMER360_RAW_DIR", os.environ.get("CUSTOMER360_RAW_DIR", str(DEFAULT_RAW_DIR))),
-            truth_dir=usable_path(
-                "CUSTOMER360_TRUTH_DIR", os.environ.get("CUSTOMER360_TRUTH_DIR", str(DEFAULT_TRUTH_DIR))
-            ),
-            warehouse=usable_path(
-                "CUSTOMER360_DUCKDB_PATH", os.environ.get("CUSTOMER360_DUCKDB_PATH", str(DEFAULT_WAREHOUSE))
-            ),
+            raw_dir=usable_path("CUSTOMER360_RAW_DIR", DEFAULT_RAW_DIR),
+            truth_dir=usable_path("CUSTOMER360_TRUTH_DIR", DEFAULT_TRUTH_DIR),
+            warehouse=usable_path("CUSTOMER360_DUCKDB_PATH", DEFAULT_WAREHOUSE),
         )
 
     def environ(self) -> dict[str, str]:
