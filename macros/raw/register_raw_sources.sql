@@ -85,6 +85,7 @@
     {%- set delivery = raw_delivery(node, raw_dir) -%}
     {%- set landed = landed_deliveries(node) -%}
     {%- set stamp = raw_file_stamp(delivery.files[0]) if delivery.files and not delivery.folder else none -%}
+    {%- if stamp and delivery.files[0].endswith('.csv') -%}{%- set stamp = stamp ~ '@' ~ raw_csv_encoding(node) -%}{%- endif -%}
     {%- if stamp and landed and not flags.FULL_REFRESH and landed.files == delivery.files
         and landed.stamp == stamp and landed.erasure_rows == erasure_rows -%}
         {{ return([]) }}
@@ -148,6 +149,19 @@
 {% macro default__raw_file_stamp(path) %}
     {%- set sql = "select cast(size as string) || '@' || cast(epoch_ms(last_modified) as string) from read_blob('" ~ path ~ "')" -%}
     {{ return(run_query(sql).columns[0].values()[0]) }}
+{% endmacro %}
+
+
+{#- The character encoding a raw table's CSV files are read in: var raw_csv_encodings maps '<source>/<table>'
+    or '<source>' to one (the table's entry wins), and anything not listed is UTF-8. Exports from older CRMs
+    and tills are often Latin-1, which DuckDB reads natively ('latin-1'), as it does 'utf-16'; other names
+    would need DuckDB's encodings extension, which is downloaded, so they stop the build with DuckDB's error.
+    Spark takes any Java charset name ('windows-1252'). A single CSV file's landing stamp carries its
+    encoding, so changing the var lands the file again; folders of delivered files keep the rows they landed
+    (re-read them with --full-refresh). -#}
+{% macro raw_csv_encoding(node) %}
+    {%- set encodings = var('raw_csv_encodings') or {} -%}
+    {{ return(encodings.get(node.source_name ~ '/' ~ node.name, encodings.get(node.source_name, 'utf-8'))) }}
 {% endmacro %}
 
 {% macro spark__raw_file_stamp(path) %}
@@ -254,7 +268,7 @@
         {%- set row_number = 'file_row_number + 1' -%}
     {%- else -%}
         {#- DuckDB scans a CSV in file order (preserve_insertion_order), so this is the data line number. -#}
-        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true, encoding = '" ~ raw_csv_encoding(node) ~ "')" -%}
         {%- set row_number = 'row_number() over ()' -%}
     {%- endif -%}
     {%- set present = run_query('select column_name from (describe select * from ' ~ reader ~ ')').columns[0].values() | list -%}
@@ -265,7 +279,9 @@
     order (monotonically_increasing_id grows with the file split and the row within it). -#}
 {% macro spark__raw_file_reader(node, path, index) %}
     {%- set view = 'raw_file_' ~ node.identifier ~ '_' ~ index -%}
-    {%- set options = "header 'true', inferSchema 'false'" if path.endswith('.csv') else "mergeSchema 'false'" -%}
+    {#- Java names Latin-1 ISO-8859-1; DuckDB knows it only as latin-1. -#}
+    {%- set encoding = {'latin-1': 'ISO-8859-1'}.get(raw_csv_encoding(node) | lower, raw_csv_encoding(node)) -%}
+    {%- set options = "header 'true', inferSchema 'false', encoding '" ~ encoding ~ "'" if path.endswith('.csv') else "mergeSchema 'false'" -%}
     {%- do run_query('create or replace temporary view ' ~ view ~ ' using ' ~ path.split('.')[-1] ~ " options (path '" ~ path ~ "', " ~ options ~ ')') -%}
     {%- set present = run_query('describe ' ~ view).columns[0].values() | list -%}
     {{ return({'reader': view, 'row_number': 'row_number() over (order by monotonically_increasing_id())', 'present': present}) }}

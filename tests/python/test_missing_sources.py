@@ -1,9 +1,11 @@
-"""A company that exports only CRM contacts and web orders can still build: contacts as CSV with its own
-capitalisation of the header, orders as Parquet whose columns have native types, as a database export
+"""A company that exports only CRM contacts and web orders can still build: contacts as Latin-1 CSV with its
+own capitalisation of the header, orders as Parquet whose columns have native types, as a database export
 writes them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from datetime import UTC
 from pathlib import Path
@@ -24,10 +26,15 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
     (raw / "shop" / "accounts.csv").unlink()
     (raw / "shop" / "order_lines.csv").unlink()
     # The CRM export capitalises its header and pads a name ("Contact_Id", " EMAIL "): matched all the same.
+    # It is Latin-1, as older CRMs write, so its accented names are not valid UTF-8 (var raw_csv_encodings).
     contacts = raw / "crm" / "contacts.csv"
-    header, rest = contacts.read_text(encoding="utf-8").split("\n", 1)
+    text = contacts.read_text(encoding="utf-8")
+    names = {row["first_name"].strip() for row in csv.DictReader(io.StringIO(text))}
+    accented = {name for name in names if not name.isascii()}
+    assert accented  # the generator writes names such as José
+    header, rest = text.split("\n", 1)
     header = ",".join(f" {name.upper()} " if name == "email" else name.title() for name in header.split(","))
-    contacts.write_text(f"{header}\n{rest}", encoding="utf-8")
+    contacts.write_text(f"{header}\n{rest}", encoding="latin-1")
     # Orders as typed Parquet: a time zone-aware timestamp with milliseconds (landed as text such as
     # "2024-05-13 10:50:17.25+00") and a decimal amount. Unparseable times (the generator's defects) are null.
     orders_csv, orders = raw / "shop" / "orders.csv", raw / "shop" / "orders.parquet"
@@ -47,19 +54,21 @@ def test_build_with_only_contacts_and_orders_as_csv(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse" / "c360.duckdb"
     warehouse.parent.mkdir()
 
-    result = dbt_build(raw, warehouse)
+    result = dbt_build(raw, warehouse, "--vars", "{raw_csv_encodings: {crm: latin-1}}")
 
     assert result.returncode == 0, result.stdout[-4000:]
     assert "web/events.parquet|.csv is absent" in result.stdout
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.sql("select count(*) from staging.stg_web__events").fetchall()[0][0] == 0
-    contacts_csv = sum(1 for _ in (raw / "crm" / "contacts.csv").open()) - 1
+    contacts_csv = sum(1 for _ in contacts.open(encoding="latin-1")) - 1
     staged, quarantined = con.sql(
         "select (select count(*) from staging.stg_crm__contacts), (select count(*) from staging.stg_crm__quarantine)"
     ).fetchall()[0]
     assert staged + quarantined == contacts_csv
     assert quarantined < contacts_csv * 0.05  # only the generator's defects, not every row
     assert con.sql("select count(email) from staging.stg_crm__contacts").fetchall()[0][0] > staged * 0.5
+    staged_names = {name for (name,) in con.sql("select first_name from staging.stg_crm__contacts").fetchall()}
+    assert accented <= staged_names
     staged_orders, *staged_range = con.sql(
         "select count(*), min(ordered_at), max(ordered_at) from staging.stg_shop__orders"
     ).fetchall()[0]
