@@ -52,3 +52,21 @@
     {%- set rows = run_query('select count(*) from ' ~ relation).columns[0].values() | first -%}
     {{ return(relation if rows > 0 else none) }}
 {% endmacro %}
+
+
+{#- on-run-end: a build that grew the erasure list after landing the raw files still holds the newly erased
+    persons' rows in what it built. Say so, with the remedy; the singular test
+    assert_raw_was_landed_with_the_current_erasure_list fails such a build as well. -#}
+{% macro warn_if_erasure_list_grew() %}
+    {%- if execute and flags.WHICH in ['run', 'build'] and 'erasure_rows' in raw_table_columns('_landing_erasure_list') -%}
+        {%- set suppressions = erasure_suppressions() -%}
+        {%- set counts = run_query('select (select max(erasure_rows) from raw._landing_erasure_list), '
+            ~ ('(select count(*) from ' ~ suppressions ~ ')' if suppressions is not none else '0')).rows[0] -%}
+        {%- if counts[0] != counts[1] -%}
+            {{ log('WARNING: this build grew the erasure suppression list from ' ~ counts[0] ~ ' to ' ~ counts[1]
+                ~ ' rows after it landed the raw files, so the newly erased persons are still in what it built: '
+                ~ 'run dbt build again (customer360 run does so itself)', info=True) }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{% endmacro %}

@@ -43,6 +43,9 @@
             {%- endfor -%}
         {%- endfor -%}
         {%- do record_landed_files(landed_now) -%}
+        {#- What tests/intermediate/privacy/assert_raw_was_landed_with_the_current_erasure_list.sql compares
+            with the list once this build has extended it. -#}
+        {%- do customer360.create_scratch_table('raw._landing_erasure_list', 'select cast(' ~ erasure_rows ~ ' as bigint) as erasure_rows') -%}
     {%- endif -%}
     select 1
 {% endmacro %}

@@ -35,6 +35,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from .bi_file import bi_path
 from .inputs import input_fingerprint, record_fingerprint
 from .pipeline import (
+    ERASURE_GROWTH_HANDLED,
     KEEP_HISTORIES,
     PRODUCTION_EXCLUDES,
     UPGRADE_NOTICE,
@@ -106,12 +107,13 @@ def customer360_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> Iter
         context.log.info(UPGRADE_NOTICE.format(published=settings.warehouse))
         arguments, environment = [*BUILD_ARGS, "--full-refresh"], KEEP_HISTORIES
     prepare_work_copy(settings.warehouse, work)
-    with dbt_environment(replace(settings, warehouse=work), environment):
-        before = suppression_count(work)
+    before = suppression_count(work)
+    with dbt_environment(replace(settings, warehouse=work), environment | ERASURE_GROWTH_HANDLED):
         yield from dbt.cli(arguments, context=context).stream()
-        added = suppression_count(work) - before
-        if added:
-            context.log.info(f"erasure: {added} identifiers newly suppressed; building once more")
+    added = suppression_count(work) - before
+    if added:
+        context.log.info(f"erasure: {added} identifiers newly suppressed; building once more")
+        with dbt_environment(replace(settings, warehouse=work), environment):
             dbt.cli(arguments, context=context).wait()
     # Recorded in the work copy, which only published_warehouse renames into place, after the audit: a
     # `customer360 run` after this job then finds its inputs (and skips, or trusts the rows it tested).

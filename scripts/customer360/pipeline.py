@@ -155,6 +155,10 @@ FIRST_PASS = [f"+{ERASURE_LIST}"]
 CAUTIOUS = ["--indirect-selection", "cautious"]
 
 
+# Environment of a build followed by another when it grows the erasure list: the test that fails a build
+# whose list grew after its landing (tests/intermediate/privacy/assert_raw_was_landed_with_the_current_erasure_list.sql)
+# only warns there, since the next build lands without the erased rows.
+ERASURE_GROWTH_HANDLED = {"CUSTOMER360_ERASURE_LIST_GROWTH_SEVERITY": "warn"}
 # Environment of a pass that reuses the raw tables an earlier pass landed (macro register_raw_sources).
 # Not a dbt var: a var that differs from the last command's makes dbt re-parse the whole project.
 REUSE_LANDING = {"CUSTOMER360_LAND_RAW_FILES": "false"}
@@ -184,7 +188,7 @@ def build_with_erasure(warehouse: Path, build: Callable[[str, list[str], dict[st
     tests/python/test_build_passes.py checks that the passes run every node and test exactly once.
     """
     before = suppression_count(warehouse)
-    if not build("dbt build: staging + identity", ["--select", *FIRST_PASS, *CAUTIOUS], {}):
+    if not build("dbt build: staging + identity", ["--select", *FIRST_PASS, *CAUTIOUS], ERASURE_GROWTH_HANDLED):
         return False
     added = suppression_count(warehouse) - before
     if added == 0:

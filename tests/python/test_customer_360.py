@@ -144,3 +144,42 @@ def test_supervised_churn_model_runs_in_the_pipeline(built: BuiltWarehouse, tmp_
     assert models == ["supervised"] and scored > 300
     assert level_gap < 0.05 and correlation > 0.8
     assert differing > scored / 4
+
+
+def test_a_replay_as_of_an_earlier_date_builds_and_passes_its_tests(built: BuiltWarehouse, tmp_path) -> None:
+    """The README's back-test: `dbt build --vars '{as_of_date: ...}'` with other thresholds than the defaults.
+    The unit tests of the as-of default and of the segment boundaries pin the vars they assume; without that
+    they failed on a replay and dbt skipped everything downstream of them. The replayed mart counts nothing
+    after its date."""
+    import shutil
+
+    from .conftest import dbt_build
+
+    warehouse = tmp_path / "customer360.duckdb"
+    shutil.copy(built.warehouse, warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    latest, purchases_before = con.sql(
+        "select max(as_of_date), sum(purchase_count) from marts.customer_360"
+    ).fetchall()[0]
+    con.close()
+    replayed = latest - pd.Timedelta(days=120)
+    vars_ = {"as_of_date": str(replayed), "churn_band_high": 0.9, "new_customer_days": 30}
+    result = dbt_build(
+        built.raw_dir,
+        warehouse,
+        "--select",
+        "int_customer_as_of+",
+        "--exclude",
+        "tag:code",
+        "--vars",
+        json.dumps(vars_),
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "SKIP=0" in result.stdout
+    con = duckdb.connect(str(warehouse), read_only=True)
+    as_of, last_purchase, purchases = con.sql(
+        "select list(distinct as_of_date), max(last_purchase_at), sum(purchase_count) from marts.customer_360"
+    ).fetchall()[0]
+    assert as_of == [replayed]
+    assert last_purchase.date() <= replayed
+    assert 0 < purchases < purchases_before

@@ -43,12 +43,18 @@ select distinct lower(value) as value from values_held where only_erased and len
 """
 
 
+# Fails a build whose erasure list grew after it landed the raw files (the erased rows are still in it).
+GROWTH_TEST = ("--select", "assert_raw_was_landed_with_the_current_erasure_list")
+
+
 @dataclass(frozen=True)
 class ErasureRuns:
     warehouse: Path
     erased_values: list[str]
     suppressions_after_second: int
     suppressions_after_third: int
+    growth_test_after_first: str
+    growth_test_after_second: str
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +66,9 @@ def erasure_runs(tmp_path_factory: pytest.TempPathFactory) -> ErasureRuns:
     warehouse.parent.mkdir()
     first = dbt_build(root / "raw", warehouse, *WITHOUT_DBT_TESTS)
     assert first.returncode == 0, first.stdout[-3000:]
+    growth_tests = [dbt_build(root / "raw", warehouse, *GROWTH_TEST, command="test").stdout]
+    assert "grew the erasure suppression list from 0 to" in first.stdout
+    assert "run dbt build again" in first.stdout
     con = duckdb.connect(str(warehouse), read_only=True)
     values = [row[0] for row in con.sql(ERASED_VALUES_SQL).fetchall()]
     con.close()
@@ -67,8 +76,10 @@ def erasure_runs(tmp_path_factory: pytest.TempPathFactory) -> ErasureRuns:
     for _ in ("second pass", "re-ingestion of the same raw files"):
         result = dbt_build(root / "raw", warehouse, *WITHOUT_DBT_TESTS)
         assert result.returncode == 0, result.stdout[-3000:]
+        assert "grew the erasure suppression list" not in result.stdout
         counts.append(suppression_count(warehouse))
-    return ErasureRuns(warehouse, values, *counts)
+        growth_tests.append(dbt_build(root / "raw", warehouse, *GROWTH_TEST, command="test").stdout)
+    return ErasureRuns(warehouse, values, *counts, *growth_tests[:2])
 
 
 def test_no_relation_keeps_an_erased_persons_identifier(erasure_runs: ErasureRuns) -> None:
@@ -86,3 +97,10 @@ def test_suppression_list_holds_only_hashes_and_stays_stable_on_reingestion(eras
     assert not_hashes == 0
     assert erasure_runs.suppressions_after_second > 0
     assert erasure_runs.suppressions_after_third == erasure_runs.suppressions_after_second
+
+
+def test_a_build_whose_erasure_list_grew_after_landing_fails(erasure_runs: ErasureRuns) -> None:
+    """A single `dbt build` by hand lands the raw files before it extends the list, so its marts still hold the
+    newly erased persons: the build must fail, saying to build again, and the next build must pass."""
+    assert "FAIL 1 assert_raw_was_landed_with_the_current_erasure_list" in erasure_runs.growth_test_after_first
+    assert "PASS assert_raw_was_landed_with_the_current_erasure_list" in erasure_runs.growth_test_after_second
