@@ -154,6 +154,10 @@
     {{ return(run_query(sql).columns[0].values()[0]) }}
 {% endmacro %}
 
+{% macro spark__raw_file_stamp(path) %}
+    {{ return(none) }}
+{% endmacro %}
+
 
 {#- The character encoding a raw table's CSV files are read in: var raw_csv_encodings maps '<source>/<table>'
     or '<source>' to one (the table's entry wins), and anything not listed is UTF-8. Exports from older CRMs
@@ -165,10 +169,6 @@
 {% macro raw_csv_encoding(node) %}
     {%- set encodings = var('raw_csv_encodings') or {} -%}
     {{ return(encodings.get(node.source_name ~ '/' ~ node.name, encodings.get(node.source_name, 'utf-8'))) }}
-{% endmacro %}
-
-{% macro spark__raw_file_stamp(path) %}
-    {{ return(none) }}
 {% endmacro %}
 
 
