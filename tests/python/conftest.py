@@ -53,11 +53,12 @@ class BuiltWarehouse:
 # full parse costs about 6 s of CPU, and the suite builds some twenty warehouses in separate folders. So
 # dbt_build runs dbt in the warehouse's folder with the bare file name (the same path string for every test)
 # and starts each new target folder from the last parse any worker of this run saved; dbt checks the files'
-# checksums, vars and profile itself, and parses in full whatever does not match. One run's parses only
-# (xdist gives its workers one run id), so no parse of older code is ever offered.
+# checksums, vars and profile itself, and parses in full whatever does not match. One run's parses only (the
+# folder is named after the pytest process that started the run, an xdist worker's parent), so no parse of
+# older code is ever offered; that process removes the folder when the run ends (pytest_sessionfinish).
 SHARED_PARSE = (
     Path(tempfile.gettempdir())
-    / f"customer360-parse-{os.environ.get('PYTEST_XDIST_TESTRUNUID', os.getpid())}"
+    / f"customer360-parse-{os.getppid() if 'PYTEST_XDIST_WORKER' in os.environ else os.getpid()}"
     / "partial_parse.msgpack"
 )
 
@@ -266,6 +267,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         root = spark_root(session.config)
         root.mkdir()
         SparkBuild(root).start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The process that started the run removes the run's shared dbt parse once every worker is done."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(SHARED_PARSE.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
