@@ -283,7 +283,8 @@
 {% macro spark__raw_file_reader(node, path, index) %}
     {%- set view = 'raw_file_' ~ node.identifier ~ '_' ~ index -%}
     {#- Java names Latin-1 ISO-8859-1; DuckDB knows it only as latin-1. -#}
-    {%- set encoding = {'latin-1': 'ISO-8859-1'}.get(raw_csv_encoding(node) | lower, raw_csv_encoding(node)) -%}
+    {%- set encoding = raw_csv_encoding(node) -%}
+    {%- set encoding = {'latin-1': 'ISO-8859-1'}.get(encoding | lower, encoding) -%}
     {%- set options = "header 'true', inferSchema 'false', encoding '" ~ encoding ~ "'" if path.endswith('.csv') else "mergeSchema 'false'" -%}
     {%- do run_query('create or replace temporary view ' ~ view ~ ' using ' ~ path.split('.')[-1] ~ " options (path '" ~ path ~ "', " ~ options ~ ')') -%}
     {%- set present = run_query('describe ' ~ view).columns[0].values() | list -%}

@@ -107,13 +107,14 @@ def customer360_dbt(context: AssetExecutionContext, dbt: DbtCliResource) -> Iter
         context.log.info(UPGRADE_NOTICE.format(published=settings.warehouse))
         arguments, environment = [*BUILD_ARGS, "--full-refresh"], KEEP_HISTORIES
     prepare_work_copy(settings.warehouse, work)
+    on_work_copy = replace(settings, warehouse=work)
     before = suppression_count(work)
-    with dbt_environment(replace(settings, warehouse=work), environment | ERASURE_GROWTH_HANDLED):
+    with dbt_environment(on_work_copy, environment | ERASURE_GROWTH_HANDLED):
         yield from dbt.cli(arguments, context=context).stream()
     added = suppression_count(work) - before
     if added:
         context.log.info(f"erasure: {added} identifiers newly suppressed; building once more")
-        with dbt_environment(replace(settings, warehouse=work), environment):
+        with dbt_environment(on_work_copy, environment):
             dbt.cli(arguments, context=context).wait()
     # Recorded in the work copy, which only published_warehouse renames into place, after the audit: a
     # `customer360 run` after this job then finds its inputs (and skips, or trusts the rows it tested).

@@ -5,6 +5,7 @@ survivors the way an oracle knowing the true parameters would, give or take iden
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import numpy as np
@@ -15,7 +16,7 @@ from customer360.clv import BgNbd, probability_no_purchase
 from customer360.clv_evaluation import evaluate, roc_auc
 from customer360.evaluate import generator_truth
 
-from .conftest import BuiltWarehouse
+from .conftest import BuiltWarehouse, dbt_build
 
 HORIZON_WEEKS = 13
 
@@ -120,10 +121,6 @@ def test_expected_holdout_purchases_track_what_happened(backtest: pd.DataFrame) 
 def test_supervised_churn_model_runs_in_the_pipeline(built: BuiltWarehouse, tmp_path) -> None:
     """var churn_model=supervised: every scored person gets the supervised probability, which agrees with
     BG/NBD's in level (both are calibrated for the same horizon) and in order, but is not a copy of it."""
-    import shutil
-
-    from .conftest import dbt_build
-
     warehouse = tmp_path / "customer360.duckdb"
     shutil.copy(built.warehouse, warehouse)
     vars_ = json.dumps({"churn_model": "supervised"})
@@ -151,10 +148,6 @@ def test_a_replay_as_of_an_earlier_date_builds_and_passes_its_tests(built: Built
     The unit tests of the as-of default and of the segment boundaries pin the vars they assume; without that
     they failed on a replay and dbt skipped everything downstream of them. The replayed mart counts nothing
     after its date."""
-    import shutil
-
-    from .conftest import dbt_build
-
     warehouse = tmp_path / "customer360.duckdb"
     shutil.copy(built.warehouse, warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
