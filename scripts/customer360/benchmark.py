@@ -114,8 +114,12 @@ def split_off_newest(raw_dir: Path, table: str, time_sql: str, share: float) -> 
     return newest
 
 
-def benchmark_size(people: int, workdir: Path, seed: int, daily: bool = False) -> list[StageResult]:
-    """Generate and build one size in a fresh folder (then, with `daily`, run again on 1% new facts)."""
+def benchmark_size(people: int, workdir: Path, seed: int, daily: bool = False, keep: bool = False) -> list[StageResult]:
+    """Generate and build one size in a fresh folder (then, with `daily`, run again on 1% new facts).
+
+    With `daily` and `keep`, the published warehouse folder is also kept as the main job left it
+    (`warehouse_before_daily/`, outside the timed runs), so the daily run can be replayed and profiled against
+    it: a 1M daily run is the only place its costs show, and the main job that precedes it takes 12 minutes."""
     root = workdir / f"people_{people}"
     shutil.rmtree(root, ignore_errors=True)
     settings = Settings(PROJECT_DIR, root / "raw", root / "truth", root / "warehouse" / "customer360.duckdb")
@@ -135,6 +139,8 @@ def benchmark_size(people: int, workdir: Path, seed: int, daily: bool = False) -
         *measure_main_job(people, settings, root / "main_job.log", "main job (customer360 run)"),
     ]
     if daily:
+        if keep:
+            shutil.copytree(settings.warehouse.parent, root / "warehouse_before_daily")
         for table, delivery in zip(DELIVERED_TABLES, newest, strict=True):
             delivery.rename(settings.raw_dir / table / delivery.name)
         os.sync()  # a daily run starts a day later, after the kernel wrote the main job's pages back
@@ -202,7 +208,7 @@ def run_benchmark(
     """Measure every size, print the table, and optionally record it."""
     results: list[StageResult] = []
     for people in sizes:
-        results.extend(benchmark_size(people, workdir, seed, daily))
+        results.extend(benchmark_size(people, workdir, seed, daily, keep))
         print(format_table([r for r in results if r.people == people]), flush=True)
         if not keep:
             shutil.rmtree(workdir / f"people_{people}", ignore_errors=True)

@@ -165,7 +165,11 @@ def _add_size_benchmark_options(parser: argparse.ArgumentParser, sizes: str) -> 
     parser.add_argument("--people", default=sizes, help=f"comma-separated sizes (default {sizes})")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", default="/tmp/customer360-benchmark", help="scratch folder for data")
-    parser.add_argument("--keep", action="store_true", help="keep generated data and warehouses")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep generated data and warehouses (with --daily, also the warehouse before the daily run)",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
 
 

@@ -459,3 +459,87 @@ def test_a_session_whose_events_all_went_in_a_restart_leaves_the_timeline(builds
     ).fetchall()[0][0]
     con.close()
     assert (kept, after) == (0, before - 1)
+
+
+# Synthetic components added to a built graph (node ids far below the hashed ones), as (state 0, state 1): the
+# clusters are built incrementally on state 0, then on state 1, which must equal a full build of state 1.
+GRAPH_STATES = {
+    "nodes": (
+        # 11-13: the guard splits them (birth dates 11/12 differ) at the first rung in state 0, at the second in
+        # state 1, where the weight of 11-12 rises; 61-62: clean in state 0, a birth date changes in state 1
+        "values (11, '1990-1-2', true), (12, '1991-1-2', true), (13, null, true), (21, null, true),"
+        " (22, null, false), (23, null, true), (24, null, false), (31, null, true), (32, null, false),"
+        " (33, null, true), (41, null, true), (42, null, true), (61, '1980-1-2', true), (62, '1980-1-2', true)",
+        # 42 leaves the graph; 51 is new, linked to a node of a stored component
+        "select * from (values (11, '1990-1-2', true), (12, '1991-1-2', true), (13, null, true), (21, null, true),"
+        " (22, null, false), (23, null, true), (24, null, false), (31, null, true), (32, null, false),"
+        " (33, null, true), (41, null, true), (51, null, true), (61, '1980-1-2', true), (62, '1981-1-2', true))",
+    ),
+    "edges": (
+        "values (11, 12, 10.0), (12, 13, 20.0), (21, 22, null), (23, 24, null), (31, 32, null), (32, 33, null),"
+        " (41, 42, null), (61, 62, 10.0)",
+        # 11-12 rises above the first rung; 22-23 merges two components; 32-33 goes (a split); 41-42 goes with 42
+        "values (11, 12, 20.0), (12, 13, 20.0), (21, 22, null), (23, 24, null), (22, 23, null), (31, 32, null),"
+        " (61, 62, 10.0)",
+    ),
+}
+
+
+def set_graph_state(warehouse: Path, state: int) -> None:
+    """Replace the synthetic nodes and edges of the warehouse's graph by those of GRAPH_STATES[...][state]."""
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from intermediate.int_identity_graph_nodes where node_id < 100")
+    con.execute("delete from intermediate.int_identity_graph_edges where node_a < 100 or node_b < 100")
+    con.execute(
+        "insert into intermediate.int_identity_graph_nodes (node_id, node_key, node_kind, birth_key, is_named_record)"
+        f" select col0, 'synthetic:' || col0, 'record', col1, col2 from ({GRAPH_STATES['nodes'][state]})"
+    )
+    con.execute(
+        "insert into intermediate.int_identity_graph_edges (node_a, node_b, edge_kind, match_weight)"
+        " select col0, col1, case when col2 is null then 'identifier' else 'fuzzy' end, col2"
+        f" from ({GRAPH_STATES['edges'][state]})"
+    )
+    if state == 1:
+        # a real edge goes (its component may split) and the new node 51 links to a real record
+        con.execute(
+            "delete from intermediate.int_identity_graph_edges where (node_a, node_b) = "
+            "(select (node_a, node_b) from intermediate.int_identity_graph_edges where node_a > 100 "
+            "order by node_a, node_b limit 1)"
+        )
+        con.execute(
+            "insert into intermediate.int_identity_graph_edges (node_a, node_b, edge_kind) select 51, "
+            "max(node_id), 'identifier' from intermediate.int_identity_graph_nodes where node_kind = 'record'"
+        )
+    con.close()
+
+
+def test_clusters_are_recomputed_only_for_touched_components_and_equal_a_full_build(
+    builds: Builds, tmp_path: Path
+) -> None:
+    """Per-component clustering (macros/identity/touched_components.sql): after the graph gains, loses and
+    reweighs nodes and edges, an incremental run must equal a full build of the same graph, guard included,
+    while rewriting only the touched components."""
+    incremental, full = tmp_path / "incremental" / "customer360.duckdb", tmp_path / "full" / "customer360.duckdb"
+    incremental.parent.mkdir()
+    full.parent.mkdir()
+    shutil.copy(builds.delivered, incremental)
+    clusters = ("--select", "int_identity_clusters")
+    environ = {"CUSTOMER360_LAND_RAW_FILES": "false"}
+    for state in (0, 1):
+        set_graph_state(incremental, state)
+        if state == 1:
+            shutil.copy(incremental, full)
+        result = dbt_build(builds.raw, incremental, *clusters, command="run", environ=environ)
+        assert result.returncode == 0, result.stdout[-4000:]
+    result = dbt_build(builds.raw, full, *clusters, "--full-refresh", command="run", environ=environ)
+    assert result.returncode == 0, result.stdout[-4000:]
+    con = attached(incremental, full)
+    assert rows_only_in_each(con, "intermediate", "int_identity_clusters") == [0, 0]
+    rows, statuses, rewritten = con.sql(
+        "select count(*), list(distinct guard_status order by guard_status) filter (where node_id < 100),"
+        " count(*) filter (where _written_at = (select max(_written_at) from inc.intermediate.int_identity_clusters))"
+        " from inc.intermediate.int_identity_clusters"
+    ).fetchall()[0]
+    con.close()
+    assert statuses == ["clean", "split"], "the synthetic components should exercise the guard"
+    assert 13 <= rewritten < rows / 5, f"{rewritten} of {rows} nodes clustered again"
