@@ -500,30 +500,62 @@ def set_graph_state(warehouse: Path, state: int) -> None:
         f" from ({GRAPH_STATES['edges'][state]})"
     )
     if state == 1:
-        # a real edge goes (its component may split) and the new node 51 links to a real record
+        # two records joined by nothing but a fuzzy edge lose it: a split only the clusters see, since neither
+        # record changed; and the new node 51 links to a real record
+        con.execute(
+            "create temp table degree_one as select node_id from (select node_a as node_id from "
+            "intermediate.int_identity_graph_edges union all select node_b from intermediate.int_identity_graph_edges) "
+            "group by 1 having count(*) = 1"
+        )
         con.execute(
             "delete from intermediate.int_identity_graph_edges where (node_a, node_b) = "
-            "(select (node_a, node_b) from intermediate.int_identity_graph_edges where node_a > 100 "
-            "order by node_a, node_b limit 1)"
+            "(select (e.node_a, e.node_b) from intermediate.int_identity_graph_edges as e "
+            "where e.edge_kind = 'fuzzy' and e.node_a > 100 and e.node_a in (select node_id from degree_one) "
+            "and e.node_b in (select node_id from degree_one) order by e.node_a limit 1)"
         )
         con.execute(
             "insert into intermediate.int_identity_graph_edges (node_a, node_b, edge_kind) select 51, "
             "max(node_id), 'identifier' from intermediate.int_identity_graph_nodes where node_kind = 'record'"
         )
+        change_records_without_changing_the_graph(con)
     con.close()
 
 
-def test_clusters_are_recomputed_only_for_touched_components_and_equal_a_full_build(
+def change_records_without_changing_the_graph(con: duckdb.DuckDBPyConnection) -> None:
+    """What only the person assignment sees: an anchor candidate of a person becomes its earliest (so its anchor
+    and person_id change, the graph does not), and a record of a three-record person leaves records, graph and
+    screening (its person's other records must be assigned again, and its row must go)."""
+    con.execute(
+        "update intermediate.int_identity_identifiers_screened set observed_at = timestamp '1900-01-01' "
+        "where (record_key, link_node) = (select (s.record_key, s.link_node) "
+        "from intermediate.int_identity_identifiers_screened as s "
+        "join intermediate.int_identity_persons_assigned as a using (record_key) "
+        "where s.link_node <> a.anchor_node and split_part(s.link_node, '=', 1) = split_part(a.anchor_node, '=', 1) "
+        "order by s.record_key, s.link_node limit 1)"
+    )
+    gone = con.sql(
+        "select max(record_key) from intermediate.int_identity_persons_assigned where person_id in "
+        "(select person_id from intermediate.int_identity_persons_assigned group by 1 having count(*) >= 3)"
+    ).fetchall()[0][0]
+    node = con.execute("select node_id from intermediate.int_identity_graph_nodes where node_key = ?", [gone])
+    node_id = node.fetchall()[0][0]
+    con.execute("delete from intermediate.int_identity_graph_edges where ? in (node_a, node_b)", [node_id])
+    con.execute("delete from intermediate.int_identity_graph_nodes where node_id = ?", [node_id])
+    for table in ("int_identity_records_unioned", "int_identity_identifiers_screened"):
+        con.execute(f"delete from intermediate.{table} where record_key = ?", [gone])
+
+
+def test_clusters_and_persons_are_recomputed_only_for_touched_components_and_equal_a_full_build(
     builds: Builds, tmp_path: Path
 ) -> None:
-    """Per-component clustering (macros/identity/touched_components.sql): after the graph gains, loses and
-    reweighs nodes and edges, an incremental run must equal a full build of the same graph, guard included,
-    while rewriting only the touched components."""
+    """Per-component clustering (macros/identity/touched_components.sql) and person assignment: after the graph
+    gains, loses and reweighs nodes and edges, and records change what they offer as anchors, an incremental run
+    must equal a full build of the same inputs, guard included, while rewriting only the touched components."""
     incremental, full = tmp_path / "incremental" / "customer360.duckdb", tmp_path / "full" / "customer360.duckdb"
     incremental.parent.mkdir()
     full.parent.mkdir()
     shutil.copy(builds.delivered, incremental)
-    clusters = ("--select", "int_identity_clusters")
+    clusters = ("--select", "int_identity_clusters", "int_identity_persons_assigned")
     environ = {"CUSTOMER360_LAND_RAW_FILES": "false"}
     for state in (0, 1):
         set_graph_state(incremental, state)
@@ -534,7 +566,16 @@ def test_clusters_are_recomputed_only_for_touched_components_and_equal_a_full_bu
     result = dbt_build(builds.raw, full, *clusters, "--full-refresh", command="run", environ=environ)
     assert result.returncode == 0, result.stdout[-4000:]
     con = attached(incremental, full)
-    assert rows_only_in_each(con, "intermediate", "int_identity_clusters") == [0, 0]
+    for model in ("int_identity_clusters", "int_identity_persons_assigned"):
+        assert rows_only_in_each(con, "intermediate", model) == [0, 0], model
+    con.execute(f"attach '{builds.delivered}' as delivered (read_only)")
+    moved, records, reassigned = con.sql(
+        "select count(*) filter (where after.person_id is distinct from before.person_id), count(after.record_key),"
+        " count(*) filter (where after._written_at ="
+        " (select max(_written_at) from inc.intermediate.int_identity_clusters))"
+        " from inc.intermediate.int_identity_persons_assigned as after"
+        " full join delivered.intermediate.int_identity_persons_assigned as before using (record_key)"
+    ).fetchall()[0]
     rows, statuses, rewritten = con.sql(
         "select count(*), list(distinct guard_status order by guard_status) filter (where node_id < 100),"
         " count(*) filter (where _written_at = (select max(_written_at) from inc.intermediate.int_identity_clusters))"
@@ -543,3 +584,5 @@ def test_clusters_are_recomputed_only_for_touched_components_and_equal_a_full_bu
     con.close()
     assert statuses == ["clean", "split"], "the synthetic components should exercise the guard"
     assert 13 <= rewritten < rows / 5, f"{rewritten} of {rows} nodes clustered again"
+    assert moved >= 3, "records should have changed person (else this proves little)"
+    assert moved <= reassigned < records / 5, f"{reassigned} of {records} records assigned again"
