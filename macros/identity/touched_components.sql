@@ -1,4 +1,4 @@
-{#- Per-component maintenance of the identity clusters (int_identity_clusters).
+{#- Per-component maintenance of the identity clusters (int_identity_node_fingerprints, int_identity_clusters).
 
     A component's clusters and guard depend only on its own nodes (their birth-date key and whether they are
     named records), its edges (with their match weights) and the guard's vars. So every node gets a

@@ -34,7 +34,10 @@ IDENTITY_STEPS = {
         "int_identity_identifiers_screened",
     ),
     "fuzzy matching": ("int_identity_match_records int_identity_fuzzy_pairs", "int_identity_fuzzy_pairs"),
-    "graph": ("int_identity_graph_nodes int_identity_graph_edges", "int_identity_graph_edges"),
+    "graph": (
+        "int_identity_graph_nodes int_identity_graph_edges int_identity_node_fingerprints",
+        "int_identity_graph_edges",
+    ),
     "clustering": (
         "int_identity_clusters int_identity_guard_cuts int_identity_persons_assigned",
         "int_identity_persons_assigned",

@@ -555,7 +555,7 @@ def test_clusters_and_persons_are_recomputed_only_for_touched_components_and_equ
     incremental.parent.mkdir()
     full.parent.mkdir()
     shutil.copy(builds.delivered, incremental)
-    clusters = ("--select", "int_identity_clusters", "int_identity_persons_assigned")
+    clusters = ("--select", "int_identity_node_fingerprints", "int_identity_clusters", "int_identity_persons_assigned")
     environ = {"CUSTOMER360_LAND_RAW_FILES": "false"}
     for state in (0, 1):
         set_graph_state(incremental, state)

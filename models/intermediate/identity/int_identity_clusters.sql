@@ -3,7 +3,8 @@
     afterwards.
 
     Incremental on DuckDB, and equal to a full refresh (tests/python/test_incremental.py): a run clusters
-    again only the touched components (macros/identity/touched_components.sql), whose rows it replaces
+    again only the touched components (macros/identity/touched_components.sql, by the fingerprints of
+    int_identity_node_fingerprints), whose rows it replaces
     (delete+insert on node_id); a node gone from the graph is written as a tombstone (a row without
     component_id) that the post-hook deletes. _written_at tells the person assignment which components
     were rewritten. A daily run at 1M people clusters the few thousand components new records touched
@@ -18,7 +19,6 @@
         "drop table if exists {{ this.schema }}.{{ this.identifier }}__pass0_labels",
         "drop table if exists {{ this.schema }}.{{ this.identifier }}__guarded",
         "drop table if exists {{ this.schema }}.{{ this.identifier }}__suspects",
-        "drop table if exists {{ this.schema }}.{{ this.identifier }}__fingerprints",
         "drop table if exists {{ this.schema }}.{{ this.identifier }}__subgraph_nodes",
         "drop table if exists {{ this.schema }}.{{ this.identifier }}__subgraph_edges",
     ],
@@ -26,10 +26,9 @@
 {%- set scratch = this.schema ~ '.' ~ this.identifier ~ '__' %}
 {%- set nodes = ref('int_identity_graph_nodes') -%}
 {%- set edges = ref('int_identity_graph_edges') -%}
-{%- set fingerprints = scratch ~ 'fingerprints' -%}
+{%- set fingerprints = ref('int_identity_node_fingerprints') -%}
 {%- set per_component = stored_table_has_column('node_fingerprint') -%}
 {%- if execute and flags.WHICH in ('run', 'build', 'retry') -%}
-    {% do create_scratch_table(fingerprints, node_fingerprints_sql(nodes, edges)) %}
     {%- if per_component -%}
         {% do create_scratch_table(scratch ~ 'subgraph_nodes',
             'select * from ' ~ nodes ~ ' where node_id in (' ~ touched_nodes_sql(fingerprints, this) ~ ')') %}
@@ -47,13 +46,7 @@ guarded as (
 ),
 
 fingerprints as (
-    {%- if execute and flags.WHICH in ('run', 'build', 'retry') %}
-        select * from {{ fingerprints }}
-    {%- else %}
-        select
-            cast(null as bigint) as node_id,
-            cast(null as bigint) as node_fingerprint
-    {%- endif %}
+    select * from {{ fingerprints }}
 ),
 
 clustered as (
