@@ -55,14 +55,32 @@ MAX_AGE = timedelta(hours=26)
 DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR)
 
 
+# What a dbt parse reads: a manifest older than any of them may lack a model (dagster-dbt then fails on its key).
+PARSED_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
+
+
+def manifest_is_current(manifest: Path, project_dir: Path) -> bool:
+    """True when `manifest` exists and no file dbt parses was changed after it was written."""
+    if not manifest.exists():
+        return False
+    written = manifest.stat().st_mtime
+    for name in PARSED_SOURCES:
+        source = project_dir / name
+        files = [source] if source.is_file() else source.rglob("*") if source.is_dir() else []
+        if any(path.stat().st_mtime > written for path in files):
+            return False
+    return True
+
+
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """dagster-dbt reads target/manifest.json when the definitions load; parse once if it is missing.
+    """dagster-dbt reads target/manifest.json when the definitions load; parse if it is missing or older
+    than the project's files (a model added since the last parse made the job fail on the model's key).
 
     The parse writes into a folder of its own and the manifest is renamed into place, so that several
     processes loading the definitions at once (Dagster's daemon and webserver, parallel tests) never
     read a half-written file.
     """
-    if not project.manifest_path.exists():
+    if not manifest_is_current(project.manifest_path, Path(project.project_dir)):
         with tempfile.TemporaryDirectory(dir=project.manifest_path.parent.parent) as scratch:
             if not run_dbt(Settings.from_env(), "parse", ["-q", "--target-path", scratch]):
                 raise RuntimeError("dbt parse failed; the Dagster definitions need target/manifest.json")

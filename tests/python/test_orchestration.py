@@ -5,6 +5,7 @@ with every dbt test (asset check) passing and the audiences exported."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import duckdb
 import pytest
 
 from customer360.inputs import input_fingerprint, published_fingerprint
-from customer360.orchestration import defs, freshness_result, nightly_schedule
+from customer360.orchestration import defs, freshness_result, manifest_is_current, nightly_schedule
 from customer360.settings import Settings
 
 CUSTOMER_TOTALS = "select count(*), round(sum(total_revenue), 2), count(segment) from marts.customer_360"
@@ -71,3 +72,26 @@ def test_the_graph_materialises_in_process_like_the_cli(
         unstamped = "select count(*) from intermediate.int_identity_golden_records where inputs_fingerprint is null"
         assert con.sql(unstamped).fetchall() == [(0,)]
         assert first_run and first_run <= set(con.sql(history).fetchall())
+
+
+def test_a_manifest_older_than_a_project_file_is_parsed_again(tmp_path: Path) -> None:
+    """The definitions load target/manifest.json; one written before a model was added lacks the model, and the
+    Dagster job then failed on its key. Only a manifest newer than every parsed file is reused."""
+    model = tmp_path / "models" / "staging" / "stg_a.sql"
+    model.parent.mkdir(parents=True)
+    model.write_text("select 1")
+    (tmp_path / "dbt_project.yml").write_text("name: x")
+    (tmp_path / "README.md").write_text("not parsed")
+    manifest = tmp_path / "target" / "manifest.json"
+    assert not manifest_is_current(manifest, tmp_path)
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
+    hour_ago = datetime.now().timestamp() - 3600
+    for path in (model, tmp_path / "dbt_project.yml"):
+        os.utime(path, (hour_ago, hour_ago))
+    assert manifest_is_current(manifest, tmp_path)
+    os.utime(tmp_path / "README.md")  # a file dbt does not parse changes nothing
+    assert manifest_is_current(manifest, tmp_path)
+    (model.parent / "stg_b.sql").write_text("select 2")
+    os.utime(model.parent / "stg_b.sql", (hour_ago + 7200, hour_ago + 7200))
+    assert not manifest_is_current(manifest, tmp_path)
