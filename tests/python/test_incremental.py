@@ -370,6 +370,8 @@ def test_every_relation_equals_a_full_refresh(builds: Builds) -> None:
 # Incremental models whose incremental logic reads a column that tables built by earlier versions lack.
 UPGRADED_COLUMNS = {
     "int_identity_identifiers_screened": ["holders_fingerprint"],
+    "int_identity_clusters": ["node_fingerprint", "_written_at"],
+    "int_identity_persons_assigned": ["inputs_fingerprint", "_written_at"],
     "int_consent_events_resolved": ["_source_file", "_landing_generation"],
     "int_identity_web_events_attributed": ["_attributed_at"],
     "int_customer_touchpoints": ["_events_attributed_at", "_written_at"],
@@ -386,6 +388,8 @@ def test_a_table_from_before_its_incremental_columns_is_recomputed(builds: Build
         for column in columns:
             con.execute(f"alter table intermediate.{name} drop column {column}")
     con.execute("update intermediate.int_identity_identifiers_screened set screening_action = 'stale'")
+    con.execute("update intermediate.int_identity_clusters set guard_status = 'stale'")
+    con.execute("update intermediate.int_identity_persons_assigned set person_id = 'stale'")
     # a row no run would write again: only emptying the table removes it
     con.execute(
         "insert into intermediate.int_customer_touchpoints"
