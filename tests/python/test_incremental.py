@@ -475,9 +475,9 @@ GRAPH_STATES = {
         " (22, null, false), (23, null, true), (24, null, false), (31, null, true), (32, null, false),"
         " (33, null, true), (41, null, true), (42, null, true), (61, '1980-1-2', true), (62, '1980-1-2', true)",
         # 42 leaves the graph; 51 is new, linked to a node of a stored component
-        "select * from (values (11, '1990-1-2', true), (12, '1991-1-2', true), (13, null, true), (21, null, true),"
+        "values (11, '1990-1-2', true), (12, '1991-1-2', true), (13, null, true), (21, null, true),"
         " (22, null, false), (23, null, true), (24, null, false), (31, null, true), (32, null, false),"
-        " (33, null, true), (41, null, true), (51, null, true), (61, '1980-1-2', true), (62, '1981-1-2', true))",
+        " (33, null, true), (41, null, true), (51, null, true), (61, '1980-1-2', true), (62, '1981-1-2', true)",
     ),
     "edges": (
         "values (11, 12, 10.0), (12, 13, 20.0), (21, 22, null), (23, 24, null), (31, 32, null), (32, 33, null),"
