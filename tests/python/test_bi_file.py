@@ -1,10 +1,11 @@
 """The BI file carried forward from the published one (customer360.bi_file) equals one written in full.
 
 The published warehouse of `customer360 run` is copied, and the copy's touchpoints are changed the ways a
-daily run changes them: rows gone, rows reattributed to another person, new rows, and (for the generic
-code, though the table has a primary key) a repeated row and then one copy of it removed, and a row whose
-id changes only where DuckDB's hash() alone would not see it. The BI file written from the copy, starting
-from the published one, must equal a BI file written from nothing.
+daily run of their incremental model changes them, each row it writes stamped with the run's start: rows
+gone, rows reattributed to another person, new rows, rows written again unchanged; on a second day, rows of
+the first day gone and changed again. The BI file written from the copy, starting from the published one,
+must equal a BI file written from nothing. A view whose source is not a plain projection of a stamped table
+is written in full.
 """
 
 from __future__ import annotations
@@ -20,27 +21,21 @@ from customer360.settings import Settings
 
 # The rows of the timeline (the mart, marts.fct_customer_touchpoints, is a view of them).
 TOUCHPOINTS = "intermediate.int_customer_touchpoints"
+# What the model's delete+insert writes carries the run's start; a later day gets a later stamp.
 DAILY_CHANGES = (
     f"delete from {TOUCHPOINTS} where hash(touchpoint_id) % 20 = 1",
-    f"update {TOUCHPOINTS} set person_id = (select min(person_id) from marts.customer_360) "
-    "where hash(touchpoint_id) % 20 = 2",
+    f"update {TOUCHPOINTS} set person_id = (select min(person_id) from marts.customer_360), "
+    "_written_at = timestamp '2100-01-01' where hash(touchpoint_id) % 20 = 2",
     f"insert into {TOUCHPOINTS} by name select 'new:' || touchpoint_id as touchpoint_id, person_id, channel, "
-    f"touchpoint_type, occurred_at + interval 1 day as occurred_at, amount from {TOUCHPOINTS} "
-    "where hash(touchpoint_id) % 20 = 3",
-    f"insert into {TOUCHPOINTS} select * from {TOUCHPOINTS} "
-    f"where touchpoint_id = (select min(touchpoint_id) from {TOUCHPOINTS})",
+    "touchpoint_type, occurred_at + interval 1 day as occurred_at, amount, timestamp '2100-01-01' as _written_at "
+    f"from {TOUCHPOINTS} where hash(touchpoint_id) % 20 = 3",
+    f"update {TOUCHPOINTS} set _written_at = timestamp '2100-01-01' where hash(touchpoint_id) % 20 = 4",
     "update marts.customer_360 set city = 'Elsewhere' where hash(person_id) % 10 = 1",
-    f"insert into {TOUCHPOINTS} by name select 'matthew.stevens_93@mail.example' as touchpoint_id, person_id, "
-    f"channel, touchpoint_type, occurred_at, amount from {TOUCHPOINTS} "
-    f"where touchpoint_id = (select max(touchpoint_id) from {TOUCHPOINTS})",
 )
 SECOND_DAY = (
-    # One copy of the repeated row removed: its count goes from 2 to 1, not to 0.
-    f"delete from {TOUCHPOINTS} where rowid = (select min(rowid) from {TOUCHPOINTS} "
-    f"where touchpoint_id = (select touchpoint_id from {TOUCHPOINTS} group by all having count(*) = 2))",
-    # Only the 8th and 16th characters change, which DuckDB's hash() alone maps to the same value.
-    f"update {TOUCHPOINTS} set touchpoint_id = 'matthew4stevens993@mail.example' "
-    "where touchpoint_id = 'matthew.stevens_93@mail.example'",
+    f"delete from {TOUCHPOINTS} where touchpoint_id like 'new:%' and hash(touchpoint_id) % 2 = 0",
+    f"update {TOUCHPOINTS} set amount = coalesce(amount, 0) + 1, _written_at = timestamp '2100-01-02' "
+    "where hash(touchpoint_id) % 20 in (2, 5)",
 )
 # The same touchpoints hashed differently: still row by row, but not the published view.
 OTHER_VIEW = (
@@ -48,6 +43,12 @@ OTHER_VIEW = (
     "touchpoint_id, md5(person_id) as person_id, channel, touchpoint_type, occurred_at, amount "
     "from marts.fct_customer_touchpoints) select * from row_wise",
 )
+# The mart made something other than a projection of the stamped table: a stamp no longer tells its changes.
+FILTERED_MART = (
+    "create or replace view marts.fct_customer_touchpoints as select touchpoint_id, person_id, channel, "
+    f"touchpoint_type, occurred_at, amount from {TOUCHPOINTS} where amount is null or amount > 10",
+)
+UNSTAMPED = (f"alter table {TOUCHPOINTS} drop column _written_at",)
 
 
 def changed_copy(source: Path, target: Path, changes: tuple[str, ...]) -> None:
@@ -118,8 +119,10 @@ def written_in_full_from(published: Path, source: Path, work_changes: tuple[str,
     [
         ((f"update {BI_FILE_STAMP} set build_id = 'another build'",), DAILY_CHANGES),  # not published together
         ((), DAILY_CHANGES + OTHER_VIEW),
+        ((), DAILY_CHANGES + FILTERED_MART),
+        ((), DAILY_CHANGES + UNSTAMPED),
     ],
-    ids=["other-build", "other-view"],
+    ids=["other-build", "other-view", "not-a-projection", "unstamped"],
 )
 def test_a_bi_file_that_does_not_match_is_written_in_full(
     published: Settings, tmp_path: Path, published_changes: tuple[str, ...], work_changes: tuple[str, ...]
