@@ -49,6 +49,7 @@ record_counts as (
 ),
 
 consent_wide as (
+    {#- Granted cells only (2.8M of the 12.4M at 1M people): a person without one gets false everywhere below. -#}
     select
         person_id,
         {% for purpose, channel, column in consent_columns %}
@@ -56,6 +57,7 @@ consent_wide as (
             {%- if not loop.last %},{% endif %}
         {% endfor %}
     from consent
+    where is_granted
     group by person_id
 ),
 
