@@ -3,7 +3,8 @@
 The published warehouse of `customer360 run` is copied, and the copy's touchpoints are changed the ways a
 daily run of their incremental model changes them, each row it writes stamped with the run's start: rows
 gone, rows reattributed to another person, new rows, rows written again unchanged; on a second day, rows of
-the first day gone and changed again. The BI file written from the copy, starting from the published one,
+the first day gone and changed again. Rows changed without a stamp count as changed, and a null stamp on the
+published side hides nothing. The BI file written from the copy, starting from the published one,
 must equal a BI file written from nothing. A view whose source is not a plain projection of a stamped table
 is written in full.
 """
@@ -30,6 +31,8 @@ DAILY_CHANGES = (
     "touchpoint_type, occurred_at + interval 1 day as occurred_at, amount, timestamp '2100-01-01' as _written_at "
     f"from {TOUCHPOINTS} where hash(touchpoint_id) % 20 = 3",
     f"update {TOUCHPOINTS} set _written_at = timestamp '2100-01-01' where hash(touchpoint_id) % 20 = 4",
+    # Rows without a stamp (the second day's published side then holds a null stamp).
+    f"update {TOUCHPOINTS} set _written_at = null, amount = coalesce(amount, 0) + 2 where hash(touchpoint_id) % 20 = 6",
     "update marts.customer_360 set city = 'Elsewhere' where hash(person_id) % 10 = 1",
 )
 SECOND_DAY = (
