@@ -166,11 +166,14 @@ def stamped_source(
     con: duckdb.DuckDBPyConnection, view: RowWiseView, work: str, published: str
 ) -> StampedSource | None:
     """The stamped table behind `view`'s source when the source is, in both warehouses, the same plain projection
-    (PROJECTION_VIEW) of a table of STAMPED_TABLES that includes its key, and the table has its key and stamp
-    in both; else None (the view is then written in full)."""
+    (PROJECTION_VIEW) of a table of STAMPED_TABLES that includes its key, with the same column types, and the
+    table has its key and stamp in both; else None (the view is then written in full). Equal types matter:
+    images of rows inserted into a table the published file typed otherwise would be cast, unlike a full write."""
     sql = _source_sql(con, work, view.source)
     projection = PROJECTION_VIEW.fullmatch(sql.strip()) if sql else None
     if not projection or _source_sql(con, published, view.source) != sql or projection["table"] not in STAMPED_TABLES:
+        return None
+    if _columns(con, f"{published}.{view.source}") != _columns(con, f"{work}.{view.source}"):
         return None
     stamped = StampedSource(projection["table"], STAMPED_TABLES[projection["table"]])
     if stamped.key not in {column.strip() for column in projection["columns"].split(",")}:

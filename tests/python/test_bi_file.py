@@ -52,6 +52,8 @@ FILTERED_MART = (
     f"touchpoint_type, occurred_at, amount from {TOUCHPOINTS} where amount is null or amount > 10",
 )
 UNSTAMPED = (f"alter table {TOUCHPOINTS} drop column _written_at",)
+# The timeline's amounts typed otherwise than in the published warehouse (a full refresh after a type change).
+RETYPED = (f"alter table {TOUCHPOINTS} alter amount type double",)
 
 
 def changed_copy(source: Path, target: Path, changes: tuple[str, ...]) -> None:
@@ -124,8 +126,9 @@ def written_in_full_from(published: Path, source: Path, work_changes: tuple[str,
         ((), DAILY_CHANGES + OTHER_VIEW),
         ((), DAILY_CHANGES + FILTERED_MART),
         ((), DAILY_CHANGES + UNSTAMPED),
+        ((), DAILY_CHANGES + RETYPED),
     ],
-    ids=["other-build", "other-view", "not-a-projection", "unstamped"],
+    ids=["other-build", "other-view", "not-a-projection", "unstamped", "retyped"],
 )
 def test_a_bi_file_that_does_not_match_is_written_in_full(
     published: Settings, tmp_path: Path, published_changes: tuple[str, ...], work_changes: tuple[str, ...]
