@@ -101,7 +101,8 @@ def erasure_aware_build(
 
 def relations_holding(warehouse: Path, values: list[str]) -> dict[str, int]:
     """schema.relation.column -> rows whose value (case-folded) is one of `values`, over every table and
-    view of the warehouse, raw tables included: the residual scan of the erasure tests."""
+    view of the warehouse, raw tables included: the residual scan of the erasure tests. A quarantined row's
+    `raw_record` (the raw row as a JSON object) counts when one of its string values is one of `values`."""
     con = duckdb.connect()
     con.execute(f"attach '{warehouse}' as w (read_only)")
     con.execute("create temp table wanted as select unnest(?::varchar[]) as value", [values])
@@ -112,10 +113,14 @@ def relations_holding(warehouse: Path, values: list[str]) -> dict[str, int]:
     hits: dict[str, int] = {}
     for schema, table in relations:
         for (column,) in con.sql(f'select column_name from (describe w."{schema}"."{table}")').fetchall():
-            found = con.sql(
-                f'select count(*) from w."{schema}"."{table}" as x '
-                f'join wanted on lower(cast(x."{column}" as varchar)) = wanted.value'
-            ).fetchall()[0][0]
+            value = f'lower(cast(x."{column}" as varchar))'
+            condition = (
+                f"""position('"' || wanted.value || '"' in {value}) > 0"""
+                if column == "raw_record"
+                else f"{value} = wanted.value"
+            )
+            query = f'select count(*) from w."{schema}"."{table}" as x join wanted on {condition}'
+            found = con.sql(query).fetchall()[0][0]
             if found:
                 hits[f"{schema}.{table}.{column}"] = found
     con.close()

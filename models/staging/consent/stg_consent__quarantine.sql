@@ -1,3 +1,4 @@
-{{ quarantined_rows('base_consent__consent_events', 'consent.consent_events', 'consent_event_id') }}
-union all
-{{ quarantined_rows('base_consent__erasure_requests', 'consent.erasure_requests', 'erasure_request_id') }}
+{{ quarantine_of([
+    {'base': 'base_consent__consent_events', 'table': 'consent.consent_events', 'key': 'consent_event_id', 'appended': true},
+    {'base': 'base_consent__erasure_requests', 'table': 'consent.erasure_requests', 'key': 'erasure_request_id', 'appended': false},
+]) }}

@@ -1,1 +1,3 @@
-{{ quarantined_rows('base_crm__contacts', 'crm.contacts', 'crm_contact_id') }}
+{{ quarantine_of([
+    {'base': 'base_crm__contacts', 'table': 'crm.contacts', 'key': 'crm_contact_id', 'appended': false},
+]) }}

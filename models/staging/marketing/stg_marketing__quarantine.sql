@@ -1,1 +1,3 @@
-{{ quarantined_rows('base_marketing__email_events', 'marketing.email_events', 'email_event_id') }}
+{{ quarantine_of([
+    {'base': 'base_marketing__email_events', 'table': 'marketing.email_events', 'key': 'email_event_id', 'appended': true},
+]) }}

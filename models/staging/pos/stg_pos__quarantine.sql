@@ -1,1 +1,3 @@
-{{ quarantined_rows('base_pos__transactions', 'pos.transactions', 'pos_transaction_id') }}
+{{ quarantine_of([
+    {'base': 'base_pos__transactions', 'table': 'pos.transactions', 'key': 'pos_transaction_id', 'appended': true},
+]) }}

@@ -1,1 +1,3 @@
-{{ quarantined_rows('base_support__tickets', 'support.tickets', 'ticket_id') }}
+{{ quarantine_of([
+    {'base': 'base_support__tickets', 'table': 'support.tickets', 'key': 'ticket_id', 'appended': false},
+]) }}

@@ -1,1 +1,3 @@
-{{ quarantined_rows('base_web__events', 'web.events', 'web_event_id') }}
+{{ quarantine_of([
+    {'base': 'base_web__events', 'table': 'web.events', 'key': 'web_event_id', 'appended': true},
+]) }}
