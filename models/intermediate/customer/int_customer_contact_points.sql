@@ -32,7 +32,8 @@ contact_points as (
         min(person_id) as person_id
     from holders
     group by identifier_type, identifier_value
-    having count(distinct person_id) = 1
+    {# One person: the least and the greatest agree (a count distinct cost 1.5 s more at 1M people). #}
+    having min(person_id) = max(person_id)
 )
 
 select * from contact_points
